@@ -1,0 +1,87 @@
+"""Activation functions: the non-linearities between layers.
+
+Each activation has the two methods of the chapter:
+
+* ``forward(x)`` applies the function element by element to the pre-activation ``x``;
+* ``backward(x)`` returns the derivative of the function, evaluated at the same ``x``.
+
+``Layer.backward`` multiplies the gradient arriving from above by ``backward(x)``:
+that is the chain rule for a function applied element by element. Every method
+keeps the dtype of ``x`` (float32 stays float32).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Activation:
+    """Base class for activation functions"""
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class ReLU(Activation):
+    """Rectified Linear Unit: ``max(0, x)``.
+
+    The derivative is 1 where ``x > 0`` and 0 elsewhere (0 at ``x = 0`` too, as in
+    the chapter). A unit whose pre-activation is negative for every input passes
+    no gradient back at all: it is *dead*, and gradient descent cannot revive it.
+    """
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(x: np.ndarray) -> np.ndarray:
+        return (x > 0).astype(x.dtype)
+
+
+class Sigmoid(Activation):
+    """Sigmoid: ``1 / (1 + exp(-x))``, squashing any number into (0, 1).
+
+    Written the chapter's way, ``exp(-x)`` overflows for ``x < -709`` and NumPy
+    warns. Here ``exp`` only ever sees ``-|x|``, which cannot overflow:
+    for ``x >= 0`` we use ``1 / (1 + e)`` and for ``x < 0`` the equal ``e / (1 + e)``,
+    with ``e = exp(-|x|)``.
+
+    Its derivative is ``s * (1 - s)`` with ``s = sigmoid(x)``: at most 1/4 (at 0),
+    and nearly 0 when ``|x|`` is large, which is why saturated sigmoids learn slowly.
+    """
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        e = np.exp(-np.abs(x))
+        s = 1 / (1 + e)
+        return np.where(x >= 0, s, e * s)
+
+    @staticmethod
+    def backward(x: np.ndarray) -> np.ndarray:
+        s = Sigmoid.forward(x)
+        return s * (1 - s)
+
+
+class Tanh(Activation):
+    """Hyperbolic tangent: ``tanh(x)``, squashing into (-1, 1) and centred at 0.
+
+    Its derivative is ``1 - tanh(x)**2``: 1 at the origin, nearly 0 far from it.
+    """
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return np.tanh(x)
+
+    @staticmethod
+    def backward(x: np.ndarray) -> np.ndarray:
+        t = np.tanh(x)
+        return 1 - t * t

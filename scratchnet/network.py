@@ -1,0 +1,124 @@
+"""A network: layers applied one after another, trained by backpropagation."""
+
+from __future__ import annotations
+
+from typing import Any, List, Sequence, Tuple
+
+import numpy as np
+
+from ._validation import as_float_array, check_batch, check_finite, check_positive_int
+from .activations import Activation
+from .init import Init, as_rng
+from .layer import Layer, check_activation, check_float_dtype
+from .optimizers import SGD
+
+
+class NeuralNetwork:
+    """Simple neural network implementation
+
+    ``layer_sizes`` lists the width of every layer, input first: ``[2, 4, 1]`` is
+    2 inputs, 4 hidden units and 1 output. ``activations`` has one entry per layer
+    after the input. All layers draw their initial weights, in order, from the
+    same ``rng``, so ``rng=np.random.RandomState(42)`` replays the chapter's
+    ``np.random.seed(42)`` run exactly.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=np.random.RandomState(42))
+    >>> net.forward(np.array([[0.0, 1.0]])).shape
+    (1, 1)
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activations: Sequence[Activation],
+        rng: Any = None,
+        init: Init = "seed",
+        dtype: Any = np.float64,
+    ) -> None:
+        if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+            raise TypeError(f"layer_sizes must be a list of positive integers, got {layer_sizes!r}")
+        if len(layer_sizes) < 2:
+            raise ValueError(
+                "layer_sizes needs at least input and output layers (2 entries), "
+                f"got {len(layer_sizes)}: {list(layer_sizes)}"
+            )
+        sizes = [check_positive_int(n, f"layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
+        if isinstance(activations, Activation) or not isinstance(activations, Sequence):
+            raise TypeError(f"activations must be a list of Activation instances, got {activations!r}")
+        if len(activations) != len(sizes) - 1:
+            raise ValueError(
+                f"activations needs one entry per layer except the input: {len(sizes) - 1} "
+                f"for layer_sizes {sizes}, got {len(activations)}"
+            )
+        for i, activation in enumerate(activations):
+            check_activation(activation, f"activations[{i}]")
+        self.dtype = check_float_dtype(dtype)
+        rng = as_rng(rng)
+
+        self.layers: List[Layer] = [
+            Layer(sizes[i], sizes[i + 1], activations[i], rng=rng, init=init, dtype=self.dtype)
+            for i in range(len(sizes) - 1)
+        ]
+
+    @property
+    def layer_sizes(self) -> List[int]:
+        return [self.layers[0].input_size] + [layer.output_size for layer in self.layers]
+
+    def parameters(self) -> List[np.ndarray]:
+        """Every trainable array, in the order ``[W1, b1, W2, b2, ...]``."""
+        return [p for layer in self.layers for p in (layer.weights, layer.bias)]
+
+    def check_input(self, x: Any, name: str = "x") -> np.ndarray:
+        """Validate a batch of inputs and return it in the network's dtype."""
+        x = as_float_array(x, name, self.dtype)
+        check_batch(x, name, self.layers[0].input_size)
+        check_finite(x, name)
+        return x
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Forward pass through the network"""
+        current_input = self.check_input(x)
+        for layer in self.layers:
+            current_input = layer.forward(current_input)
+        return current_input
+
+    def gradients(self, grad_output: np.ndarray) -> Tuple[List[np.ndarray], np.ndarray]:
+        """Backpropagate ``grad_output`` = dL/d(output) through every layer.
+
+        Returns the gradients in the order of :meth:`parameters` and dL/dx, the
+        gradient with respect to the network's input. Nothing is updated.
+        """
+        gradients: List[np.ndarray] = []
+        current_gradient = grad_output
+        for layer in reversed(self.layers):
+            current_gradient, grad_weights, grad_bias = layer.backward(current_gradient)
+            gradients[:0] = (grad_weights, grad_bias)
+        return gradients, current_gradient
+
+    def backward(self, grad_output: np.ndarray, learning_rate: float = 0.01) -> None:
+        """Backward pass through the network, then one gradient-descent step.
+
+        This is the chapter's method: it computes every layer's gradients and
+        updates the weights and biases with ``learning_rate``. It is exactly
+        ``SGD(learning_rate).step(self.parameters(), gradients)``.
+        """
+        gradients, _ = self.gradients(grad_output)
+        SGD(learning_rate).step(self.parameters(), gradients)
+
+    def predict(self, x: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+        """Class predictions of a sigmoid output: 1 where the output exceeds ``threshold``."""
+        return (self.forward(x) > threshold).astype(np.int64)
+
+    def __repr__(self) -> str:
+        acts = ", ".join(repr(layer.activation) for layer in self.layers)
+        return f"NeuralNetwork({self.layer_sizes}, [{acts}])"
+
+
+def count_parameters(network: NeuralNetwork) -> int:
+    """Number of trainable numbers in ``network``."""
+    return sum(p.size for p in network.parameters())
+

@@ -1,0 +1,77 @@
+"""The chapter's training loop, as a function."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import (
+    as_float_array,
+    check_finite,
+    check_positive_float,
+    check_positive_int,
+)
+from .losses import BinaryCrossEntropy
+from .network import NeuralNetwork
+
+
+def train(
+    network: NeuralNetwork,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int = 10000,
+    learning_rate: float = 0.1,
+    loss: BinaryCrossEntropy | None = None,
+    print_every: int | None = None,
+) -> np.ndarray:
+    """Full-batch gradient descent, exactly the chapter's loop.
+
+    Every epoch: forward pass over all of ``X``, loss, gradient of the loss with
+    respect to the output, and ``network.backward``, which backpropagates and
+    takes one step of size ``learning_rate``. With ``print_every`` set, prints
+    ``Epoch e, Loss: ...`` every ``print_every`` epochs, as the chapter does.
+
+    Returns the loss of every epoch (measured before that epoch's update).
+    """
+    loss = loss or BinaryCrossEntropy()
+    X, y = check_training_args(network, X, y, epochs, learning_rate, print_every)
+
+    losses = np.empty(epochs)
+    for epoch in range(epochs):
+        # Forward pass
+        output = network.forward(X)
+
+        # Compute loss and its gradient with respect to the output
+        losses[epoch] = loss.forward(output, y)
+        grad_output = loss.backward(output, y)
+
+        # Backward pass and weight update
+        network.backward(grad_output, learning_rate)
+
+        if print_every and epoch % print_every == 0:
+            print(f"Epoch {epoch}, Loss: {losses[epoch]:.4f}")
+    return losses
+
+
+def check_training_args(
+    network: NeuralNetwork,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    learning_rate: float,
+    print_every: int | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the arguments of :func:`train`; return ``X`` and ``y`` as float arrays."""
+    X = network.check_input(X, "X")
+    y = as_float_array(y, "y", network.dtype)
+    check_finite(y, "y")
+    expected = (X.shape[0], network.layers[-1].output_size)
+    if y.shape != expected:
+        raise ValueError(
+            f"y must have shape {expected} (one row per sample of X, one column per "
+            f"output unit), got shape {y.shape}"
+        )
+    check_positive_int(epochs, "epochs")
+    check_positive_float(learning_rate, "learning_rate")
+    if print_every is not None:
+        check_positive_int(print_every, "print_every")
+    return X, y
