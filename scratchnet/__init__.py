@@ -6,13 +6,16 @@ executed pages.
 """
 
 from .activations import Activation, ReLU, Sigmoid, Tanh
+from .batched import NetworkBatch, learned, train_batch
 from .datasets import xor
+from .diagnostics import Recorder, dead_units, layer_outputs
 from .gradcheck import check_layer, check_network, numerical_gradient, relative_error
 from .init import weight_std
 from .layer import Layer
 from .losses import BinaryCrossEntropy
 from .network import NeuralNetwork, count_parameters
 from .optimizers import SGD
+from .stats import Rate, success_rate
 from .training import train
 
 __version__ = "0.1.0"
@@ -21,7 +24,10 @@ __all__ = [
     "Activation",
     "BinaryCrossEntropy",
     "Layer",
+    "NetworkBatch",
     "NeuralNetwork",
+    "Rate",
+    "Recorder",
     "ReLU",
     "SGD",
     "Sigmoid",
@@ -29,9 +35,14 @@ __all__ = [
     "check_layer",
     "check_network",
     "count_parameters",
+    "dead_units",
+    "layer_outputs",
+    "learned",
     "numerical_gradient",
     "relative_error",
+    "success_rate",
     "train",
+    "train_batch",
     "weight_std",
     "xor",
 ]

@@ -7,6 +7,12 @@ import numpy as np
 from ._validation import as_float_array, check_same_shape
 
 
+def clip_probability(p: np.ndarray) -> np.ndarray:
+    """Clip probabilities to ``[eps, 1 - eps]`` so that neither log nor division meets 0."""
+    eps = np.finfo(p.dtype).eps
+    return np.clip(p, eps, 1 - eps)
+
+
 class BinaryCrossEntropy:
     """Binary cross-entropy for outputs ``p`` in (0, 1) and targets ``y`` in {0, 1}.
 
@@ -29,23 +35,34 @@ class BinaryCrossEntropy:
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         """The mean loss over all outputs."""
-        p, y = self._clipped(output, target)
-        return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+        output, target = self._checked(output, target)
+        return float(np.mean(self.elementwise(output, target)))
 
     def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """dL/d(output), same shape and dtype as ``output``."""
-        p, y = self._clipped(output, target)
-        return -(y / p - (1 - y) / (1 - p)) / p.size
+        output, target = self._checked(output, target)
+        return self.gradient(output, target, output.size)
 
     __call__ = forward
 
     @staticmethod
-    def _clipped(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def elementwise(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """``-(y log p + (1 - y) log(1 - p))`` for every output, unchecked and unreduced."""
+        p = clip_probability(output)
+        return -(target * np.log(p) + (1 - target) * np.log1p(-p))
+
+    @staticmethod
+    def gradient(output: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
+        """dL/d(output) when the loss averages over ``n`` outputs (unchecked)."""
+        p = clip_probability(output)
+        return -(target / p - (1 - target) / (1 - p)) / n
+
+    @staticmethod
+    def _checked(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         output = as_float_array(output, "output")
         target = as_float_array(target, "target", output.dtype)
         check_same_shape(output, target)
-        eps = np.finfo(output.dtype).eps
-        return np.clip(output, eps, 1 - eps), target
+        return output, target
 
     def __repr__(self) -> str:
         return "BinaryCrossEntropy()"

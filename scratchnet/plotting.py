@@ -80,3 +80,107 @@ def plot_losses(
     if label is not None:
         ax.legend()
     return fig
+
+
+def plot_decision_boundary(
+    network: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    ax: Axes | None = None,
+    title: str | None = None,
+    resolution: int = 201,
+    margin: float = 0.5,
+) -> Figure:
+    """Shade the network's output over the input plane, with the 0.5 contour.
+
+    ``network`` is anything with ``forward`` mapping ``(n, 2)`` inputs to ``(n, 1)``
+    outputs in [0, 1]. The points of ``X`` are drawn on top, filled by their target.
+    """
+    fig, ax = _axes(ax)
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    u, v = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([u.ravel(), v.ravel()]).astype(X.dtype)
+    out = network.forward(grid)[:, 0].reshape(u.shape)
+    shading = ax.contourf(u, v, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
+    ax.contour(u, v, out, levels=[0.5], colors="black", linewidths=1.5)
+    labels = np.asarray(y).ravel()
+    for label, marker in ((0, "o"), (1, "s")):
+        pts = X[labels == label]
+        ax.scatter(pts[:, 0], pts[:, 1], s=90, marker=marker, c=[COLORS[label]],
+                   edgecolors="black", linewidths=1.2, label=f"target {label}", zorder=3)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    fig.colorbar(shading, ax=ax, label="network output", shrink=0.85)
+    return fig
+
+
+def plot_hidden_activations(
+    activations: np.ndarray,
+    inputs: Sequence[str],
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A heat map of a hidden layer: one row per input, one column per unit, values written in."""
+    activations = np.asarray(activations)
+    if activations.ndim != 2 or activations.shape[0] != len(inputs):
+        raise ValueError(
+            f"activations must have shape ({len(inputs)}, units), one row per input name, "
+            f"got shape {activations.shape}"
+        )
+    fig, ax = _axes(ax)
+    image = ax.imshow(activations, cmap="viridis", aspect="auto")
+    for (i, j), value in np.ndenumerate(activations):
+        color = "white" if value < activations.max() * 0.6 else "black"
+        ax.text(j, i, f"{value:.2f}", ha="center", va="center", color=color, fontsize=9)
+    ax.set_yticks(range(len(inputs)), inputs)
+    ax.set_xticks(range(activations.shape[1]), [f"unit {j}" for j in range(activations.shape[1])])
+    ax.set_ylabel("input")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    fig.colorbar(image, ax=ax, label="activation", shrink=0.85)
+    return fig
+
+
+def plot_per_input(
+    epochs: np.ndarray,
+    values: np.ndarray,
+    inputs: Sequence[str],
+    ax: Axes | None = None,
+    title: str | None = None,
+    ylabel: str = "value",
+) -> Figure:
+    """Lines over training, one per input: ``values`` has shape ``(T, n_inputs)``."""
+    fig, ax = _axes(ax)
+    for i, name in enumerate(inputs):
+        ax.plot(epochs, values[:, i], lw=2, label=name, color=COLORS[i % len(COLORS)])
+    ax.set_xlabel("Epoch")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(title="input")
+    return fig
+
+
+def plot_rates(
+    names: Sequence[str], rates: Sequence[Any], ax: Axes | None = None, title: str | None = None
+) -> Figure:
+    """Horizontal bars of success rates with their 95% intervals (:class:`scratchnet.stats.Rate`)."""
+    fig, ax = _axes(ax)
+    values = np.array([r.value for r in rates])
+    errors = np.array([[r.value - r.low, r.high - r.value] for r in rates]).T
+    positions = np.arange(len(names))[::-1]
+    ax.barh(positions, values, xerr=errors, color=COLORS[0], capsize=4, height=0.6)
+    for pos, rate in zip(positions, rates):
+        ax.text(min(rate.high + 0.02, 0.9), pos, f"{rate.value:.0%}", va="center")
+    ax.set_yticks(positions, names)
+    ax.set_xlim(0, 1.05)
+    ax.set_xlabel("fraction of runs that learn XOR (95% interval)")
+    ax.grid(axis="y", visible=False)
+    if title:
+        ax.set_title(title)
+    return fig

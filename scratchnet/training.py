@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from ._validation import (
@@ -22,6 +24,7 @@ def train(
     learning_rate: float = 0.1,
     loss: BinaryCrossEntropy | None = None,
     print_every: int | None = None,
+    callback: Callable[[int, NeuralNetwork], None] | None = None,
 ) -> np.ndarray:
     """Full-batch gradient descent, exactly the chapter's loop.
 
@@ -29,6 +32,10 @@ def train(
     respect to the output, and ``network.backward``, which backpropagates and
     takes one step of size ``learning_rate``. With ``print_every`` set, prints
     ``Epoch e, Loss: ...`` every ``print_every`` epochs, as the chapter does.
+
+    ``callback(epoch, network)``, if given, runs after each forward pass and
+    before the update, while the layers still hold that pass (see
+    :class:`scratchnet.diagnostics.Recorder`).
 
     Returns the loss of every epoch (measured before that epoch's update).
     """
@@ -43,6 +50,8 @@ def train(
         # Compute loss and its gradient with respect to the output
         losses[epoch] = loss.forward(output, y)
         grad_output = loss.backward(output, y)
+        if callback is not None:
+            callback(epoch, network)
 
         # Backward pass and weight update
         network.backward(grad_output, learning_rate)

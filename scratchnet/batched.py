@@ -1,0 +1,190 @@
+"""Many networks trained at once: one vectorized computation over a leading *run* axis.
+
+Asking "how often does this configuration learn XOR?" means training the same
+architecture from many random starting points. Training them one after another
+repeats the same tiny matrix products thousands of times; stacking the runs
+turns every weight matrix ``(inputs, units)`` into ``(runs, inputs, units)``, and
+NumPy's ``matmul`` multiplies the whole stack in one call.
+
+Run ``r`` of a :class:`NetworkBatch` starts from exactly the weights
+``NeuralNetwork(layer_sizes, activations, rng=rngs[r], init=init)`` would draw,
+and every step does the same arithmetic, in the same order, as the one-network
+path (:func:`scratchnet.train`): the trajectories are equal, number for number.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Sequence
+
+import numpy as np
+
+from ._validation import as_float_array, check_finite, check_positive_float, check_positive_int
+from .activations import Activation
+from .init import Init
+from .losses import BinaryCrossEntropy, clip_probability
+from .network import NeuralNetwork
+
+
+class NetworkBatch:
+    """``len(rngs)`` independent networks of one architecture, stored as stacked arrays.
+
+    ``weights[l]`` has shape ``(runs, layer_sizes[l], layer_sizes[l + 1])`` and
+    ``biases[l]`` has shape ``(runs, 1, layer_sizes[l + 1])``. Inputs ``X`` of shape
+    ``(n, inputs)`` are shared by all runs; outputs have shape ``(runs, n, outputs)``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import NetworkBatch, ReLU, Sigmoid, xor
+    >>> batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(100))
+    >>> X, y = xor()
+    >>> batch.forward(X).shape
+    (100, 4, 1)
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activations: Sequence[Activation],
+        rngs: Sequence[Any],
+        init: Init = "seed",
+        dtype: Any = np.float64,
+    ) -> None:
+        rngs = list(rngs)
+        if not rngs:
+            raise ValueError("rngs must hold at least one random generator or seed, got none")
+        networks = [
+            NeuralNetwork(layer_sizes, activations, rng=rng, init=init, dtype=dtype)
+            for rng in rngs
+        ]
+        self.activations: List[Activation] = list(activations)
+        self.dtype = networks[0].dtype
+        n_layers = len(networks[0].layers)
+        self.weights = [np.stack([n.layers[i].weights for n in networks]) for i in range(n_layers)]
+        self.biases = [np.stack([n.layers[i].bias for n in networks]) for i in range(n_layers)]
+        self._inputs: List[np.ndarray] = []
+        self._pre_activations: List[np.ndarray] = []
+        self._outputs: List[np.ndarray] = []
+
+    @property
+    def n_runs(self) -> int:
+        return self.weights[0].shape[0]
+
+    @property
+    def layer_sizes(self) -> List[int]:
+        return [self.weights[0].shape[1]] + [w.shape[2] for w in self.weights]
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Outputs of every run for the shared inputs ``X``: shape ``(runs, n, outputs)``."""
+        X = as_float_array(X, "X", self.dtype)
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0] or X.shape[0] == 0:
+            raise ValueError(
+                f"X must have shape (n_samples, {self.layer_sizes[0]}) with n_samples >= 1, "
+                f"got {X.shape}"
+            )
+        check_finite(X, "X")
+        return self._forward(X)
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        self._inputs, self._pre_activations, self._outputs = [], [], []
+        current = X
+        for weights, bias, activation in zip(self.weights, self.biases, self.activations):
+            self._inputs.append(current)
+            z = current @ weights + bias
+            current = activation.forward(z)
+            self._pre_activations.append(z)
+            self._outputs.append(current)
+        return current
+
+    def _gradients(self, grad_output: np.ndarray) -> List[np.ndarray]:
+        """Backpropagation for every run at once; the same steps as ``Layer.backward``."""
+        gradients: List[np.ndarray] = []
+        current = grad_output
+        for layer in reversed(range(len(self.weights))):
+            activation = self.activations[layer]
+            z, output = self._pre_activations[layer], self._outputs[layer]
+            grad_z = current * activation.derivative(z, output)
+            grad_weights = np.swapaxes(self._inputs[layer], -1, -2) @ grad_z
+            grad_bias = sum_over_samples(grad_z)
+            if layer > 0:  # the inputs X need no gradient
+                current = grad_z @ np.swapaxes(self.weights[layer], -1, -2)
+            gradients[:0] = (grad_weights, grad_bias)
+        return gradients
+
+    def parameters(self) -> List[np.ndarray]:
+        """The stacked arrays in the order ``[W1, b1, W2, b2, ...]``."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    def network(self, run: int) -> NeuralNetwork:
+        """Run ``run`` as an ordinary :class:`NeuralNetwork` (a copy of its weights)."""
+        if not 0 <= run < self.n_runs:
+            raise IndexError(f"run must be in [0, {self.n_runs}), got {run}")
+        net = NeuralNetwork(self.layer_sizes, self.activations, rng=0, dtype=self.dtype)
+        for layer, weights, bias in zip(net.layers, self.weights, self.biases):
+            layer.weights[...] = weights[run]
+            layer.bias[...] = bias[run]
+        return net
+
+
+def sum_over_samples(values: np.ndarray) -> np.ndarray:
+    """``np.sum(values, axis=-2, keepdims=True)``, the same numbers, faster for small batches.
+
+    NumPy sums fewer than 8 numbers strictly left to right, as this loop does, so
+    for XOR's 4 samples the result is bit for bit the one-network ``np.sum``; the loop
+    avoids NumPy's slow reduction over a middle axis of a stack of tiny matrices.
+    """
+    n = values.shape[-2]
+    if n >= 8:
+        return np.sum(values, axis=-2, keepdims=True)
+    total = values[..., 0:1, :]
+    for i in range(1, n):
+        total = total + values[..., i : i + 1, :]
+    return total
+
+
+def train_batch(
+    batch: NetworkBatch,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int = 10000,
+    learning_rate: float = 0.1,
+    loss_every: int = 1,
+) -> np.ndarray:
+    """Train every run of ``batch`` with the chapter's loop (binary cross-entropy, plain
+    gradient descent on the full batch).
+
+    Returns the losses of epochs ``0, loss_every, 2 * loss_every, ...``, shape
+    ``(ceil(epochs / loss_every), runs)``; a larger ``loss_every`` saves the time of
+    computing losses nobody reads.
+    """
+    X = as_float_array(X, "X", batch.dtype)
+    y = as_float_array(y, "y", batch.dtype)
+    expected = (X.shape[0], batch.layer_sizes[-1])
+    if y.shape != expected:
+        raise ValueError(f"y must have shape {expected}, got shape {y.shape}")
+    check_finite(y, "y")
+    epochs = check_positive_int(epochs, "epochs")
+    learning_rate = check_positive_float(learning_rate, "learning_rate")
+    loss_every = check_positive_int(loss_every, "loss_every")
+    batch.forward(X)  # validates X
+
+    loss = BinaryCrossEntropy()
+    parameters = batch.parameters()
+    losses = np.empty((-(-epochs // loss_every), batch.n_runs))
+    for epoch in range(epochs):
+        output = clip_probability(batch._forward(X))  # clipping twice changes nothing
+        if epoch % loss_every == 0:
+            losses[epoch // loss_every] = np.mean(loss.elementwise(output, y), axis=(1, 2))
+        gradients = batch._gradients(loss.gradient(output, y, y.size))
+        for parameter, gradient in zip(parameters, gradients):
+            parameter -= learning_rate * gradient
+    return losses
+
+
+def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """Which runs put *every* output on the right side of ``threshold``.
+
+    ``outputs`` has shape ``(runs, n, k)`` and ``y`` (0/1 targets) ``(n, k)``;
+    returns a boolean array of shape ``(runs,)``.
+    """
+    return np.all((outputs > threshold) == (y > threshold), axis=(1, 2))

@@ -1,0 +1,64 @@
+"""Looking inside training: snapshots of every layer, and dead ReLU units."""
+
+from __future__ import annotations
+
+from typing import List
+
+import numpy as np
+
+from .network import NeuralNetwork
+
+
+class Recorder:
+    """A ``callback`` for :func:`scratchnet.train` that keeps snapshots of a run.
+
+    Every ``every`` epochs it copies, from the forward pass just made (before that
+    epoch's update), each layer's pre-activation ``z`` and output. After training:
+
+    * ``epochs``: shape ``(T,)``, the epochs recorded;
+    * ``pre_activations[l]``: shape ``(T, n, units)``, layer ``l``'s ``z`` per input;
+    * ``activations[l]``: shape ``(T, n, units)``, layer ``l``'s output per input.
+    """
+
+    def __init__(self, every: int = 10) -> None:
+        self.every = every
+        self._epochs: List[int] = []
+        self._z: List[List[np.ndarray]] = []
+        self._a: List[List[np.ndarray]] = []
+
+    def __call__(self, epoch: int, network: NeuralNetwork) -> None:
+        if epoch % self.every == 0:
+            self._epochs.append(epoch)
+            self._z.append([layer.activation_input.copy() for layer in network.layers])
+            self._a.append([layer.output.copy() for layer in network.layers])
+
+    @property
+    def epochs(self) -> np.ndarray:
+        return np.array(self._epochs)
+
+    @property
+    def pre_activations(self) -> List[np.ndarray]:
+        return [np.stack(per_layer) for per_layer in zip(*self._z)]
+
+    @property
+    def activations(self) -> List[np.ndarray]:
+        return [np.stack(per_layer) for per_layer in zip(*self._a)]
+
+
+def dead_units(pre_activation: np.ndarray) -> np.ndarray:
+    """Which ReLU units are dead: pre-activation ``<= 0`` for every input.
+
+    ``pre_activation`` has shape ``(..., n, units)``; the result ``(..., units)``.
+    A dead unit outputs 0 and has derivative 0 on every input, so no gradient
+    reaches its weights: nothing in gradient descent can bring it back.
+    """
+    return np.all(pre_activation <= 0, axis=-2)
+
+
+def layer_outputs(network: NeuralNetwork, X: np.ndarray, layer: int = 0) -> np.ndarray:
+    """What layer ``layer`` of ``network`` outputs for the inputs ``X``: ``(n, units)``.
+
+    Runs a fresh forward pass, so the result never comes from an older call's cache.
+    """
+    network.forward(X)
+    return network.layers[layer].output.copy()
