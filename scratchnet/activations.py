@@ -52,6 +52,7 @@ class ReLU(Activation):
 
     @staticmethod
     def backward(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
         return (x > 0).astype(x.dtype)
 
 
@@ -59,9 +60,9 @@ class Sigmoid(Activation):
     """Sigmoid: ``1 / (1 + exp(-x))``, squashing any number into (0, 1).
 
     Written the chapter's way, ``exp(-x)`` overflows for ``x < -709`` and NumPy
-    warns. Here ``exp`` only ever sees ``-|x|``, which cannot overflow:
-    for ``x >= 0`` we use ``1 / (1 + e)`` and for ``x < 0`` the equal ``e / (1 + e)``,
-    with ``e = exp(-|x|)``.
+    warns. The same number is ``exp(-log(1 + exp(-x)))``, and NumPy's
+    ``logaddexp(0, -x)`` computes ``log(exp(0) + exp(-x))`` without ever forming
+    the huge ``exp(-x)``: no overflow, no warning, full precision in both tails.
 
     Its derivative is ``s * (1 - s)`` with ``s = sigmoid(x)``: at most 1/4 (at 0),
     and nearly 0 when ``|x|`` is large, which is why saturated sigmoids learn slowly.
@@ -69,9 +70,7 @@ class Sigmoid(Activation):
 
     @staticmethod
     def forward(x: np.ndarray) -> np.ndarray:
-        e = np.exp(-np.abs(x))
-        s = 1 / (1 + e)
-        return np.where(x >= 0, s, e * s)
+        return np.exp(-np.logaddexp(0, -x))  # logaddexp(0, -x) = log(1 + exp(-x))
 
     @staticmethod
     def backward(x: np.ndarray) -> np.ndarray:

@@ -157,28 +157,46 @@ def train_batch(
     ``(ceil(epochs / loss_every), runs)``; a larger ``loss_every`` saves the time of
     computing losses nobody reads.
     """
+    X, y = check_batch_args(batch, X, y, epochs, learning_rate, loss_every)
+
+    loss = BinaryCrossEntropy()
+    parameters = batch.parameters()
+    n_records = -(-epochs // loss_every)  # ceil(epochs / loss_every)
+    losses = np.empty((n_records, batch.n_runs))
+    for epoch in range(epochs):
+        # Forward pass of every run (clipped once here rather than twice below)
+        output = clip_probability(batch._forward(X))
+        if epoch % loss_every == 0:
+            per_run = loss.elementwise(output, y).sum(axis=(1, 2))
+            losses[epoch // loss_every] = per_run / y.size
+
+        # Backward pass and one gradient-descent step, for all runs at once
+        gradients = batch._gradients(loss.gradient(output, y, y.size))
+        for parameter, gradient in zip(parameters, gradients):
+            parameter -= learning_rate * gradient
+    return losses
+
+
+def check_batch_args(
+    batch: NetworkBatch,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    learning_rate: float,
+    loss_every: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the arguments of :func:`train_batch`; return ``X`` and ``y`` as float arrays."""
     X = as_float_array(X, "X", batch.dtype)
+    batch.forward(X)  # validates X
     y = as_float_array(y, "y", batch.dtype)
     expected = (X.shape[0], batch.layer_sizes[-1])
     if y.shape != expected:
         raise ValueError(f"y must have shape {expected}, got shape {y.shape}")
     check_finite(y, "y")
-    epochs = check_positive_int(epochs, "epochs")
-    learning_rate = check_positive_float(learning_rate, "learning_rate")
-    loss_every = check_positive_int(loss_every, "loss_every")
-    batch.forward(X)  # validates X
-
-    loss = BinaryCrossEntropy()
-    parameters = batch.parameters()
-    losses = np.empty((-(-epochs // loss_every), batch.n_runs))
-    for epoch in range(epochs):
-        output = clip_probability(batch._forward(X))  # clipping twice changes nothing
-        if epoch % loss_every == 0:
-            losses[epoch // loss_every] = np.mean(loss.elementwise(output, y), axis=(1, 2))
-        gradients = batch._gradients(loss.gradient(output, y, y.size))
-        for parameter, gradient in zip(parameters, gradients):
-            parameter -= learning_rate * gradient
-    return losses
+    check_positive_int(epochs, "epochs")
+    check_positive_float(learning_rate, "learning_rate")
+    check_positive_int(loss_every, "loss_every")
+    return X, y
 
 
 def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.ndarray:

@@ -6,7 +6,7 @@ from typing import Any, Tuple
 
 import numpy as np
 
-from ._validation import check_batch, check_positive_int
+from ._validation import as_float_array, check_batch, check_positive_int
 from .activations import Activation
 from .init import Init, as_rng, initial_weights
 
@@ -97,6 +97,7 @@ class Layer:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Forward pass through the layer: ``activation(x @ weights + bias)``."""
+        x = as_float_array(x, "x", self.weights.dtype)
         check_batch(x, "x", self.input_size)
         self.input = x
         self.activation_input = x @ self.weights + self.bias
@@ -128,7 +129,7 @@ class Layer:
 
         # Gradients of weights and bias
         grad_weights = self.input.T @ grad_activation
-        grad_bias = np.sum(grad_activation, axis=0, keepdims=True)
+        grad_bias = grad_activation.sum(axis=0, keepdims=True)
 
         # Gradient for next layer
         grad_input = grad_activation @ self.weights.T

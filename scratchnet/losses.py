@@ -10,7 +10,7 @@ from ._validation import as_float_array, check_same_shape
 def clip_probability(p: np.ndarray) -> np.ndarray:
     """Clip probabilities to ``[eps, 1 - eps]`` so that neither log nor division meets 0."""
     eps = np.finfo(p.dtype).eps
-    return np.clip(p, eps, 1 - eps)
+    return np.minimum(np.maximum(p, eps), 1 - eps)
 
 
 class BinaryCrossEntropy:
@@ -36,7 +36,7 @@ class BinaryCrossEntropy:
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         """The mean loss over all outputs."""
         output, target = self._checked(output, target)
-        return float(np.mean(self.elementwise(output, target)))
+        return float(self.elementwise(output, target).sum() / output.size)
 
     def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """dL/d(output), same shape and dtype as ``output``."""

@@ -104,10 +104,11 @@ def plot_decision_boundary(
     shading = ax.contourf(u, v, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
     ax.contour(u, v, out, levels=[0.5], colors="black", linewidths=1.5)
     labels = np.asarray(y).ravel()
-    for label, marker in ((0, "o"), (1, "s")):
+    for label, marker, fill in ((0, "o", "white"), (1, "s", "black")):
         pts = X[labels == label]
-        ax.scatter(pts[:, 0], pts[:, 1], s=90, marker=marker, c=[COLORS[label]],
-                   edgecolors="black", linewidths=1.2, label=f"target {label}", zorder=3)
+        ax.scatter(pts[:, 0], pts[:, 1], s=90, marker=marker, c=fill,
+                   edgecolors="black", linewidths=1.5, label=f"target {label}", zorder=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
