@@ -19,17 +19,29 @@ pytestmark = pytest.mark.book
 SOURCES = ["_config.yml", "_toc.yml", "book", "scratchnet", "pyproject.toml"]
 
 
-def jupyter_book(project: Path) -> subprocess.CompletedProcess:
-    """``jupyter-book build <project> -W``, importing scratchnet from ``project``."""
+def jupyter_book(project: Path, *flags: str) -> subprocess.CompletedProcess:
+    """``jupyter-book build <project> [flags]``, importing scratchnet from ``project``."""
     env = dict(os.environ, PYTHONPATH=str(project))
     exe = Path(sys.executable).with_name("jupyter-book")
     return subprocess.run(
-        [str(exe), "build", str(project), "-W"],
+        [str(exe), "build", str(project), *flags],
         env=env,
         capture_output=True,
         text=True,
         timeout=1200,
     )
+
+
+def copy_sources(root: Path, names: list[str]) -> Path:
+    """Copy the named files and folders of the project into ``root``."""
+    for name in names:
+        src, dst = ROOT / name, root / name
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    return root
 
 
 def executed_pages(log: str) -> list[str]:
@@ -39,14 +51,8 @@ def executed_pages(log: str) -> list[str]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the book's sources, built once, cold."""
-    root = tmp_path_factory.mktemp("book")
-    for name in SOURCES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__", "_build"))
-        else:
-            shutil.copy2(src, root / name)
-    result = jupyter_book(root)
+    root = copy_sources(tmp_path_factory.mktemp("book"), SOURCES)
+    result = jupyter_book(root, "-W")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return root
 
@@ -82,7 +88,7 @@ def test_xor_page_shows_the_loss_figure_and_glued_numbers(project: Path) -> None
 
 
 def test_nothing_changed_rebuild_executes_nothing(project: Path) -> None:
-    result = jupyter_book(project)
+    result = jupyter_book(project, "-W")
     assert result.returncode == 0, result.stdout[-4000:]
     assert executed_pages(result.stdout) == []
 
@@ -94,8 +100,58 @@ def test_changed_package_reexecutes_every_page(project: Path) -> None:
     marker = "0.0.0+stale-output-check"
     init.write_text(re.sub(r'__version__ = "[^"]+"', f'__version__ = "{marker}"', source))
 
-    result = jupyter_book(project)
+    result = jupyter_book(project, "-W")
     assert result.returncode == 0, result.stdout[-4000:]
     n_pages = len(list((project / "book").glob("*.md")))
     assert len(executed_pages(result.stdout)) == n_pages
     assert marker in html(project, "intro")
+
+
+# ------------------------------------------------------------------ failure modes
+
+PAGE_HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A page
+
+"""
+
+BROKEN_PAGES = {
+    "cell_error": "```{code-cell} ipython3\nraise RuntimeError('boom')\n```\n",
+    "numpy_warning": "```{code-cell} ipython3\nimport numpy as np\nnp.log(np.zeros(1))\n```\n",
+    "missing_pyobject": (
+        "```{literalinclude} ../scratchnet/layer.py\n:pyobject: NoSuchClass\n```\n"
+    ),
+    "broken_link": "See {doc}`no_such_page`.\n",
+}
+
+
+def one_page_book(root: Path, body: str) -> Path:
+    """The book's configuration and package with a single page of ``body``."""
+    copy_sources(root, ["_config.yml", "scratchnet", "pyproject.toml", "book/_ext",
+                        "book/references.bib"])
+    (root / "book" / "page.md").write_text(PAGE_HEADER + body)
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")
+    return root
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_PAGES))
+def test_build_fails_on_a_broken_page_even_without_W(tmp_path: Path, case: str) -> None:
+    """The configuration alone is strict: plain ``jupyter-book build .`` must fail."""
+    result = jupyter_book(one_page_book(tmp_path, BROKEN_PAGES[case]))
+    assert result.returncode != 0, f"{case}: the build passed\n{result.stdout[-3000:]}"
+
+
+def test_the_same_minimal_book_builds_when_nothing_is_broken(tmp_path: Path) -> None:
+    """Control for the failure-mode tests: their scaffold itself builds cleanly."""
+    body = "```{code-cell} ipython3\nprint(1 + 1)\n```\n"
+    result = jupyter_book(one_page_book(tmp_path, body))
+    assert result.returncode == 0, result.stdout[-3000:]

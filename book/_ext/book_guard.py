@@ -1,4 +1,7 @@
-"""Sphinx extension: re-execute every page whenever the scratchnet package changes.
+"""Sphinx extension that keeps the book honest.
+
+1. **Strict.** Any warning is an error, with or without ``-W`` on the command line.
+2. **Never stale.** Every page is re-executed whenever the scratchnet package changes.
 
 The pages import ``scratchnet``, but Sphinx only re-reads (and myst-nb only
 re-executes) pages whose own source changed. Without this extension, editing the
@@ -49,5 +52,7 @@ def outdated_when_package_changed(
 
 
 def setup(app: Sphinx) -> dict:
+    # The book is strict even when built without -W: any warning is an error.
+    app.warningiserror = True
     app.connect("env-get-outdated", outdated_when_package_changed)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
