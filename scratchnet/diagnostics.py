@@ -6,6 +6,7 @@ from typing import List
 
 import numpy as np
 
+from ._validation import check_positive_int
 from .network import NeuralNetwork
 
 
@@ -21,7 +22,7 @@ class Recorder:
     """
 
     def __init__(self, every: int = 10) -> None:
-        self.every = every
+        self.every = check_positive_int(every, "every")
         self._epochs: List[int] = []
         self._z: List[List[np.ndarray]] = []
         self._a: List[List[np.ndarray]] = []

@@ -99,7 +99,8 @@ def plot_decision_boundary(
     fig, ax = _axes(ax)
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     u, v = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-    grid = np.column_stack([u.ravel(), v.ravel()]).astype(X.dtype)
+    dtype = X.dtype if X.dtype.kind == "f" else np.float64  # an int grid would be all 0s and 1s
+    grid = np.column_stack([u.ravel(), v.ravel()]).astype(dtype)
     out = network.forward(grid)[:, 0].reshape(u.shape)
     shading = ax.contourf(u, v, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
     ax.contour(u, v, out, levels=[0.5], colors="black", linewidths=1.5)

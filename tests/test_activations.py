@@ -188,3 +188,11 @@ def test_subclasses_and_repr():
     for act, name in zip(ACTIVATIONS, IDS):
         assert isinstance(act, Activation)
         assert repr(act) == f"{name}()"
+
+
+def test_activations_compare_by_kind():
+    from scratchnet import ReLU, Sigmoid, Tanh
+
+    assert ReLU() == ReLU() and hash(ReLU()) == hash(ReLU())
+    assert ReLU() != Sigmoid() and Sigmoid() != Tanh()
+    assert {ReLU(), ReLU(), Tanh()} == {ReLU(), Tanh()}

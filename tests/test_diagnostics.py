@@ -257,3 +257,14 @@ def test_layer_outputs_returns_a_copy_and_leaves_weights_alone():
 def test_layer_outputs_validates_input():
     with pytest.raises(ValueError):
         layer_outputs(chapter_network(), np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("every", [0, -3])
+def test_recorder_rejects_non_positive_every(every):
+    with pytest.raises(ValueError, match="every"):
+        Recorder(every=every)
+
+
+def test_recorder_rejects_non_integer_every():
+    with pytest.raises(TypeError, match="every"):
+        Recorder(every=2.5)

@@ -50,7 +50,10 @@ def contour_sets(ax):
 
 
 def scatter_points(ax):
-    return [c for c in ax.collections if isinstance(c, PathCollection) and not isinstance(c, ContourSet)]
+    return [
+        c for c in ax.collections
+        if isinstance(c, PathCollection) and not isinstance(c, ContourSet)
+    ]
 
 
 # --------------------------------------------------------------------------- decision boundary
@@ -229,3 +232,19 @@ def test_rates_on_given_axes_with_a_single_rate():
     assert len(bars.patches) == 1 and bars.patches[0].get_width() == pytest.approx(1.0)
     assert len(ax.texts) == 1
     assert ax.get_title() == ""
+
+
+def test_decision_boundary_grid_is_float_for_integer_inputs():
+    class Spy:
+        def forward(self, grid):
+            self.grid = grid
+            return np.full((len(grid), 1), 0.5)
+
+    spy = Spy()
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    y = np.array([[0], [1], [1], [0]])
+    fig = plot_decision_boundary(spy, X, y, resolution=11)
+    plt.close(fig)
+    assert spy.grid.dtype.kind == "f"
+    assert spy.grid.min() == pytest.approx(-0.5) and spy.grid.max() == pytest.approx(1.5)
+    assert len(np.unique(spy.grid[:, 0])) == 11
