@@ -102,8 +102,8 @@ def test_changed_package_reexecutes_every_page(project: Path) -> None:
 
     result = jupyter_book(project, "-W")
     assert result.returncode == 0, result.stdout[-4000:]
-    n_pages = len(list((project / "book").glob("*.md")))
-    assert len(executed_pages(result.stdout)) == n_pages
+    notebooks = [p for p in (project / "book").glob("*.md") if "kernelspec:" in p.read_text()]
+    assert len(executed_pages(result.stdout)) == len(notebooks) > 0
     assert marker in html(project, "intro")
 
 
