@@ -5,7 +5,7 @@ chapter writes, kept under the chapter's names, tested, and used by the book's
 executed pages.
 """
 
-from .activations import Activation, ReLU, Sigmoid, Tanh
+from .activations import Activation, LeakyReLU, ReLU, Sigmoid, Tanh
 from .batched import NetworkBatch, learned, train_batch
 from .datasets import xor
 from .diagnostics import Recorder, dead_units, layer_outputs
@@ -24,6 +24,7 @@ __all__ = [
     "Activation",
     "BinaryCrossEntropy",
     "Layer",
+    "LeakyReLU",
     "NetworkBatch",
     "NeuralNetwork",
     "Rate",

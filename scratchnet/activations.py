@@ -63,6 +63,40 @@ class ReLU(Activation):
         return (x > 0).astype(x.dtype)
 
 
+class LeakyReLU(Activation):
+    """Leaky ReLU: ``x`` where ``x > 0``, ``alpha * x`` elsewhere.
+
+    Like ReLU, but with a small slope ``alpha`` for negative inputs, so the
+    derivative is ``alpha`` rather than 0 there: a unit that is switched off for
+    every input still passes a little gradient back, and can recover. It cannot
+    die the way a ReLU unit does.
+    """
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)):
+            raise TypeError(f"alpha must be a number in [0, 1), got {alpha!r}")
+        if not 0 <= alpha < 1:
+            raise ValueError(f"alpha must be a number in [0, 1), got {alpha}")
+        self.alpha = float(alpha)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        return np.where(x > 0, x, self.alpha * x)
+
+    def backward(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        return np.where(x > 0, 1, self.alpha).astype(x.dtype)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.alpha == other.alpha
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.alpha))
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
 class Sigmoid(Activation):
     """Sigmoid: ``1 / (1 + exp(-x))``, squashing any number into (0, 1).
 

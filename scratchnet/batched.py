@@ -66,6 +66,35 @@ class NetworkBatch:
         self._pre_activations: List[np.ndarray] = []
         self._outputs: List[np.ndarray] = []
 
+    @classmethod
+    def concatenate(cls, batches: Sequence["NetworkBatch"]) -> "NetworkBatch":
+        """One batch holding the runs of ``batches`` one after another.
+
+        The batches must share layer sizes, activations and dtype; they may differ
+        in initialization. Runs never interact, so each run trains exactly as it
+        would in its own batch.
+        """
+        batches = list(batches)
+        if not batches:
+            raise ValueError("batches must hold at least one NetworkBatch, got none")
+        first = batches[0]
+        for other in batches[1:]:
+            if (other.layer_sizes, other.activations, other.dtype) != (
+                first.layer_sizes, first.activations, first.dtype
+            ):
+                raise ValueError(
+                    "batches must share layer sizes, activations and dtype, got "
+                    f"{first.layer_sizes} {first.activations} {first.dtype} and "
+                    f"{other.layer_sizes} {other.activations} {other.dtype}"
+                )
+        joined = cls.__new__(cls)
+        joined.activations = list(first.activations)
+        joined.dtype = first.dtype
+        joined.weights = [np.concatenate(w) for w in zip(*(b.weights for b in batches))]
+        joined.biases = [np.concatenate(b_) for b_ in zip(*(b.biases for b in batches))]
+        joined._inputs, joined._pre_activations, joined._outputs = [], [], []
+        return joined
+
     @property
     def n_runs(self) -> int:
         return self.weights[0].shape[0]

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, Mapping, Sequence, Tuple
+from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
@@ -66,22 +66,44 @@ def run_experiment(
     config: Config, X: np.ndarray, y: np.ndarray, seeds: Sequence[int], loss_every: int = 100
 ) -> Result:
     """Train ``config`` from every seed in ``seeds`` at once and collect the outcome."""
+    return _run_group([config], X, y, seeds, loss_every)[0]
+
+
+def _run_group(
+    configs: List[Config], X: np.ndarray, y: np.ndarray, seeds: Sequence[int], loss_every: int
+) -> List[Result]:
+    """Train configurations that differ only in ``init`` as one batch, then split it.
+
+    The runs of a batch never interact, so run ``r`` of the joint batch computes
+    exactly what it would in a batch of its own configuration.
+    """
     seeds = np.asarray(list(seeds), dtype=np.int64)
-    batch = NetworkBatch(
-        config.layer_sizes,
-        config.activations,
-        rngs=[np.random.RandomState(int(s)) for s in seeds],
-        init=config.init,
+    first = configs[0]
+    batch = NetworkBatch.concatenate(
+        [
+            NetworkBatch(
+                config.layer_sizes,
+                config.activations,
+                rngs=[np.random.RandomState(int(s)) for s in seeds],
+                init=config.init,
+            )
+            for config in configs
+        ]
     )
-    losses = train_batch(
-        batch, X, y, config.epochs, config.learning_rate, loss_every=loss_every
-    )
+    losses = train_batch(batch, X, y, first.epochs, first.learning_rate, loss_every=loss_every)
     outputs = batch.forward(X)
-    return Result(config, seeds, learned(outputs, y), losses, outputs, loss_every)
+    results = []
+    for i, config in enumerate(configs):
+        runs = slice(i * len(seeds), (i + 1) * len(seeds))
+        results.append(
+            Result(config, seeds, learned(outputs[runs], y), losses[:, runs],
+                   outputs[runs], loss_every)
+        )
+    return results
 
 
-def _run(args: tuple) -> Result:
-    return run_experiment(*args)
+def _run(args: tuple) -> List[Result]:
+    return _run_group(*args)
 
 
 def run_experiments(
@@ -94,13 +116,20 @@ def run_experiments(
 ) -> Dict[str, Result]:
     """:func:`run_experiment` for every configuration, ``workers`` at a time.
 
-    With ``workers > 1`` the configurations are shared among that many worker
-    processes (at most one per CPU core). Each configuration is computed in full by
-    one worker, so the results do not depend on ``workers``. Worker processes are
-    started fresh ("spawn"), so a script that uses them needs the usual
+    Configurations that differ only in ``init`` are trained together as one batch
+    (a batch of many runs costs much less than several small ones). With
+    ``workers > 1`` the batches are shared among that many worker processes (at
+    most one per CPU core). The results do not depend on either: every run
+    computes the same numbers wherever it is trained. Worker processes are started
+    fresh ("spawn"), so a script that uses them needs the usual
     ``if __name__ == "__main__":`` guard; notebooks do not.
     """
-    jobs = [(config, X, y, list(seeds), loss_every) for config in configs.values()]
+    groups: Dict[tuple, List[str]] = {}
+    for name, config in configs.items():
+        key = (config.layer_sizes, config.activations, config.learning_rate, config.epochs)
+        groups.setdefault(key, []).append(name)
+    names = sorted(groups.values(), key=len, reverse=True)  # largest batches first
+    jobs = [([configs[n] for n in group], X, y, list(seeds), loss_every) for group in names]
     workers = max(1, min(len(jobs), workers, os.cpu_count() or 1))
     if workers <= 1:
         results = [_run(job) for job in jobs]
@@ -109,4 +138,5 @@ def run_experiments(
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results = list(pool.map(_run, jobs))
-    return dict(zip(configs, results))
+    by_name = {n: r for group, rs in zip(names, results) for n, r in zip(group, rs)}
+    return {name: by_name[name] for name in configs}

@@ -186,3 +186,57 @@ def plot_rates(
     if title:
         ax.set_title(title)
     return fig
+
+
+def plot_loss_bands(
+    epochs: np.ndarray,
+    losses: dict,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Median loss over runs (line) and its middle half (band) for each named experiment.
+
+    ``losses[name]`` has shape ``(len(epochs), runs)``.
+    """
+    fig, ax = _axes(ax)
+    for i, (name, values) in enumerate(losses.items()):
+        low, median, high = np.percentile(values, [25, 50, 75], axis=1)
+        color = COLORS[i % len(COLORS)]
+        ax.plot(epochs, median, lw=2, color=color, label=name)
+        ax.fill_between(epochs, low, high, color=color, alpha=0.2, lw=0)
+    ax.set_xlabel("Epoch")
+    ax.set_ylabel("Loss (median, 25th to 75th percentile)")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_rate_curves(
+    x: Sequence[float],
+    rates: dict,
+    ax: Axes | None = None,
+    xlabel: str = "",
+    title: str | None = None,
+    log_x: bool = False,
+) -> Figure:
+    """Success rate against a setting, one line per named series, with 95% intervals.
+
+    ``rates[name]`` is a sequence of :class:`scratchnet.stats.Rate`, one per ``x``.
+    """
+    fig, ax = _axes(ax)
+    markers = "osD^v<>"
+    for i, (name, series) in enumerate(rates.items()):
+        values = np.array([r.value for r in series])
+        errors = np.array([[r.value - r.low, r.high - r.value] for r in series]).T
+        ax.errorbar(x, values, yerr=errors, marker=markers[i % len(markers)], capsize=3,
+                    lw=2, color=COLORS[i % len(COLORS)], label=name)
+    if log_x:
+        ax.set_xscale("log")
+    ax.set_ylim(-0.03, 1.05)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("fraction of runs that learn XOR")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig
