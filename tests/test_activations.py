@@ -196,3 +196,59 @@ def test_activations_compare_by_kind():
     assert ReLU() == ReLU() and hash(ReLU()) == hash(ReLU())
     assert ReLU() != Sigmoid() and Sigmoid() != Tanh()
     assert {ReLU(), ReLU(), Tanh()} == {ReLU(), Tanh()}
+
+
+# --------------------------------------------------------------------- LeakyReLU
+
+
+def test_leaky_relu_values_and_derivative():
+    from scratchnet import LeakyReLU
+
+    act = LeakyReLU(alpha=0.1)
+    x = np.array([-3.0, -0.5, 0.0, 0.5, 2.0])
+    np.testing.assert_allclose(act.forward(x), [-0.3, -0.05, 0.0, 0.5, 2.0], rtol=1e-15)
+    np.testing.assert_array_equal(act.backward(x), [0.1, 0.1, 0.1, 1.0, 1.0])
+    np.testing.assert_array_equal(act.derivative(x, act.forward(x)), act.backward(x))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_leaky_relu_keeps_dtype(dtype):
+    from scratchnet import LeakyReLU
+
+    x = np.linspace(-2, 2, 7, dtype=dtype)
+    assert LeakyReLU().forward(x).dtype == dtype
+    assert LeakyReLU().backward(x).dtype == dtype
+
+
+def test_leaky_relu_gradient_matches_central_differences():
+    from scratchnet import LeakyReLU, numerical_gradient, relative_error
+
+    act = LeakyReLU(alpha=0.05)
+    x = np.array([-2.3, -0.7, 0.4, 1.9])  # away from the kink at 0
+    numeric = numerical_gradient(lambda: float(act.forward(x).sum()), x)
+    assert relative_error(act.backward(x), numeric) < 1e-7
+
+
+def test_leaky_relu_network_gradient_check():
+    from scratchnet import LeakyReLU, NeuralNetwork, Sigmoid, check_network
+
+    rng = np.random.default_rng(3)
+    net = NeuralNetwork([3, 5, 1], [LeakyReLU(0.1), Sigmoid()], rng=rng, init="he")
+    X = rng.normal(size=(8, 3))
+    y = (rng.random((8, 1)) > 0.5).astype(float)
+    errors = check_network(net, X, y)
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_leaky_relu_parameter_is_validated_and_compared():
+    from scratchnet import LeakyReLU, ReLU
+
+    with pytest.raises(ValueError, match="alpha"):
+        LeakyReLU(alpha=1.5)
+    with pytest.raises(ValueError, match="alpha"):
+        LeakyReLU(alpha=-0.1)
+    with pytest.raises(TypeError, match="alpha"):
+        LeakyReLU(alpha="0.1")
+    assert LeakyReLU(0.1) == LeakyReLU(0.1) and LeakyReLU(0.1) != LeakyReLU(0.2)
+    assert LeakyReLU() != ReLU()
+    assert repr(LeakyReLU(0.2)) == "LeakyReLU(alpha=0.2)"
