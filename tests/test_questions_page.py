@@ -33,6 +33,9 @@ def test_q1_activation_answer(q):
     assert q["q1_rate_Tanh"] >= 0.95
     assert q["q1_rate_Sigmoid"] >= 0.95
     assert q["q1_median_Sigmoid"] > 3 * q["q1_median_Tanh"]
+    # "the ReLU runs that do learn are faster than tanh", and so are the leaky ReLU's
+    assert q["q1_median_ReLU"] < q["q1_median_Tanh"]
+    assert q["q1_median_LeakyReLU"] < q["q1_median_Tanh"]
     # ReLU learns in only part of the runs; the leaky ReLU does better, not as well as tanh
     assert q["q1_rate_ReLU"] < 0.9
     assert q["q1_rate_ReLU"] < q["q1_rate_LeakyReLU"] < q["q1_rate_Tanh"]
@@ -71,6 +74,7 @@ def test_q3_initialization_answer(q):
     # in between: tanh learns reliably, as with Xavier
     assert r["Tanh", "0.1"] >= 0.9 and r["Tanh", "1"] >= 0.9
     assert q["q3_tanh_xavier"] >= 0.95
+    assert q["q3_speed_Tanh_1"] < q["q3_speed_Tanh_0.1"] / 2  # "the scale also sets the speed"
     # ReLU barely depends on the scale up to 1
     relu_small = [r["ReLU", s] for s in SCALES[:4]]
     assert max(relu_small) - min(relu_small) < 0.15
