@@ -5,14 +5,16 @@ chapter writes, kept under the chapter's names, tested, and used by the book's
 executed pages.
 """
 
-from .activations import Activation, LeakyReLU, ReLU, Sigmoid, Tanh
+from .activations import Activation, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .batched import NetworkBatch, learned, train_batch
 from .datasets import xor
 from .diagnostics import Recorder, dead_units, layer_outputs
 from .gradcheck import check_layer, check_network, numerical_gradient, relative_error
 from .init import weight_std
 from .layer import Layer
-from .losses import BinaryCrossEntropy
+from .fitting import History, fit
+from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, softmax
+from .metrics import accuracy
 from .network import NeuralNetwork, count_parameters
 from .optimizers import SGD
 from .stats import Rate, success_rate
@@ -23,7 +25,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Activation",
     "BinaryCrossEntropy",
+    "History",
+    "Identity",
     "Layer",
+    "MeanSquaredError",
     "LeakyReLU",
     "NetworkBatch",
     "NeuralNetwork",
@@ -32,15 +37,19 @@ __all__ = [
     "ReLU",
     "SGD",
     "Sigmoid",
+    "SoftmaxCrossEntropy",
     "Tanh",
+    "accuracy",
     "check_layer",
     "check_network",
     "count_parameters",
     "dead_units",
+    "fit",
     "layer_outputs",
     "learned",
     "numerical_gradient",
     "relative_error",
+    "softmax",
     "success_rate",
     "train",
     "train_batch",

@@ -45,6 +45,22 @@ class Activation:
         return f"{type(self).__name__}()"
 
 
+class Identity(Activation):
+    """The identity, ``f(x) = x``: a layer that stays linear.
+
+    Used for the last layer when the loss wants raw scores (logits), as
+    :class:`~scratchnet.losses.SoftmaxCrossEntropy` does, or for regression.
+    """
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return x
+
+    @staticmethod
+    def backward(x: np.ndarray) -> np.ndarray:
+        return np.ones_like(x)
+
+
 class ReLU(Activation):
     """Rectified Linear Unit: ``max(0, x)``.
 

@@ -97,14 +97,17 @@ class Layer:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Forward pass through the layer: ``activation(x @ weights + bias)``."""
-        x = as_float_array(x, "x", self.weights.dtype)
+        if not (isinstance(x, np.ndarray) and x.dtype == self.weights.dtype):
+            x = as_float_array(x, "x", self.weights.dtype)
         check_batch(x, "x", self.input_size)
         self.input = x
         self.activation_input = x @ self.weights + self.bias
         self.output = self.activation.forward(self.activation_input)
         return self.output
 
-    def backward(self, grad_output: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def backward(
+        self, grad_output: np.ndarray, input_gradient: bool = True
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Backward pass through the layer.
 
         ``grad_output`` is dL/d(output), shape ``(n, output_size)``. With
@@ -126,13 +129,23 @@ class Layer:
             )
         # Gradient of activation
         grad_activation = grad_output * self.activation.backward(self.activation_input)
+        return self.backward_linear(grad_activation, input_gradient)
 
+    def backward_linear(
+        self, grad_activation: np.ndarray, input_gradient: bool = True
+    ) -> Tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        """The rest of the backward pass, from dL/dz (``grad_activation``) on.
+
+        Called directly when a loss hands over dL/dz itself, fused with the output
+        activation (sigmoid with binary cross-entropy, softmax with cross-entropy).
+        With ``input_gradient=False`` the first layer skips dL/dx, which nobody needs.
+        """
         # Gradients of weights and bias
         grad_weights = self.input.T @ grad_activation
         grad_bias = grad_activation.sum(axis=0, keepdims=True)
 
         # Gradient for next layer
-        grad_input = grad_activation @ self.weights.T
+        grad_input = grad_activation @ self.weights.T if input_gradient else None
 
         return grad_input, grad_weights, grad_bias
 

@@ -57,6 +57,15 @@ class BinaryCrossEntropy:
         p = clip_probability(output)
         return -(target / p - (1 - target) / (1 - p)) / n
 
+    @classmethod
+    def value_and_gradient(
+        cls, output: np.ndarray, target: np.ndarray
+    ) -> tuple[float, np.ndarray]:
+        """Loss and dL/d(output) in one pass (unchecked)."""
+        p = clip_probability(output)
+        value = float(cls.elementwise(p, target).sum() / p.size)
+        return value, cls.gradient(p, target, p.size)
+
     @staticmethod
     def _checked(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         output = as_float_array(output, "output")
@@ -66,3 +75,135 @@ class BinaryCrossEntropy:
 
     def __repr__(self) -> str:
         return "BinaryCrossEntropy()"
+
+
+def logits_value_and_gradient_bce(
+    output: np.ndarray, logits: np.ndarray, target: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Binary cross-entropy and its gradient with respect to the *logits* ``z``.
+
+    With ``p = sigmoid(z)`` the loss per output is ``log(1 + exp(z)) - y z``
+    (``logaddexp`` computes it without overflow), and its derivative with respect to
+    ``z`` is simply ``p - y``: the sigmoid's derivative cancels against the
+    cross-entropy's division. Averaged over ``n`` outputs: ``(p - y) / n``.
+    """
+    n = logits.size
+    value = float(np.add.reduce((np.logaddexp(0, logits) - target * logits), axis=None)) / n
+    return value, (output - target) / n
+
+
+def one_hot_of(labels: np.ndarray, n_classes: int, dtype: np.dtype) -> np.ndarray:
+    """Rows of zeros with a one at each label."""
+    encoded = np.zeros((labels.shape[0], n_classes), dtype=dtype)
+    encoded[np.arange(labels.shape[0]), labels] = 1
+    return encoded
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """``log(softmax(z))`` row by row, stable: subtract each row's maximum first.
+
+    ``softmax(z)_k = exp(z_k) / sum_j exp(z_j)`` does not change when the same number
+    is subtracted from every ``z_k``; subtracting the maximum keeps ``exp`` at most 1
+    (no overflow) and the sum at least 1 (no ``log(0)``): the log-sum-exp trick.
+    """
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Class probabilities from raw scores, row by row (stable, see :func:`log_softmax`)."""
+    return np.exp(log_softmax(logits))
+
+
+class SoftmaxCrossEntropy:
+    """Softmax followed by categorical cross-entropy, fused, on raw scores (logits).
+
+    For a row of scores ``z`` and true class ``c``: ``L = -log softmax(z)_c``, averaged
+    over the ``n`` rows. Fusing the two gives a gradient with respect to the scores
+    that is as simple as it is stable: ``(softmax(z) - y) / n``, with ``y`` the one-hot
+    target. The network's last layer must therefore be linear
+    (:class:`~scratchnet.activations.Identity`).
+
+    ``target`` is either integer class labels of shape ``(n,)`` or one-hot (or
+    probability) rows of shape ``(n, k)``.
+    """
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        """The mean cross-entropy of the scores ``output`` against ``target``."""
+        output, target = self._checked(output, target)
+        return self.value_and_gradient(output, target)[0]
+
+    def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """dL/d(scores): ``(softmax(output) - one_hot(target)) / n``."""
+        output, target = self._checked(output, target)
+        return self.value_and_gradient(output, target)[1]
+
+    __call__ = forward
+
+    @staticmethod
+    def value_and_gradient(logits: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """Loss and dL/d(logits) in one pass (unchecked)."""
+        n = logits.shape[0]
+        log_p = log_softmax(logits)
+        grad = np.exp(log_p)
+        if target.ndim == 1:  # integer labels: pick each row's true class
+            rows = np.arange(n)
+            value = -float(log_p[rows, target].sum()) / n
+            grad[rows, target] -= 1
+        else:
+            value = -float((target * log_p).sum()) / n
+            grad -= target
+        grad /= n
+        return value, grad
+
+    @staticmethod
+    def _checked(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        output = as_float_array(output, "output")
+        if output.ndim != 2:
+            raise ValueError(f"output must be 2-D scores (n, classes), got shape {output.shape}")
+        target = np.asarray(target)
+        n, k = output.shape
+        if target.ndim == 1 and target.dtype.kind in "iu":
+            if target.shape[0] != n:
+                raise ValueError(
+                    f"target must hold one label per row of output ({n}), got {target.shape[0]}"
+                )
+            if target.size and (target.min() < 0 or target.max() >= k):
+                raise ValueError(
+                    f"target labels must be in [0, {k}) for {k} classes, "
+                    f"got labels from {target.min()} to {target.max()}"
+                )
+            return output, target
+        target = as_float_array(target, "target", output.dtype)
+        check_same_shape(output, target)
+        return output, target
+
+    def __repr__(self) -> str:
+        return "SoftmaxCrossEntropy()"
+
+
+class MeanSquaredError:
+    """Mean squared error: ``L = mean((output - target)**2)``, for regression.
+
+    Its gradient with respect to the output is ``2 (output - target) / n``, with
+    ``n`` the number of outputs averaged over.
+    """
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        output, target = BinaryCrossEntropy._checked(output, target)
+        return self.value_and_gradient(output, target)[0]
+
+    def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        output, target = BinaryCrossEntropy._checked(output, target)
+        return self.value_and_gradient(output, target)[1]
+
+    __call__ = forward
+
+    @staticmethod
+    def value_and_gradient(output: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """Loss and dL/d(output) in one pass (unchecked)."""
+        error = output - target
+        return float(np.vdot(error, error)) / error.size, error * (2 / error.size)
+
+    def __repr__(self) -> str:
+        return "MeanSquaredError()"

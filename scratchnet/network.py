@@ -80,23 +80,42 @@ class NeuralNetwork:
         check_finite(x, name)
         return x
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """Forward pass through the network"""
-        current_input = self.check_input(x)
+    def forward(self, x: np.ndarray, check: bool = True) -> np.ndarray:
+        """Forward pass through the network
+
+        ``check=False`` skips the validation of ``x`` (finite, right width, float),
+        for training loops that validated their data once.
+        """
+        current_input = self.check_input(x) if check else x
         for layer in self.layers:
             current_input = layer.forward(current_input)
         return current_input
 
-    def gradients(self, grad_output: np.ndarray) -> Tuple[List[np.ndarray], np.ndarray]:
+    def l2_penalty(self) -> float:
+        """Half the sum of all squared weights (biases excluded): the L2 term of the loss."""
+        return 0.5 * sum(float(np.vdot(layer.weights, layer.weights)) for layer in self.layers)
+
+    def gradients(
+        self, grad_output: np.ndarray, from_logits: bool = False, input_gradient: bool = True
+    ) -> Tuple[List[np.ndarray], np.ndarray | None]:
         """Backpropagate ``grad_output`` = dL/d(output) through every layer.
 
         Returns the gradients in the order of :meth:`parameters` and dL/dx, the
-        gradient with respect to the network's input. Nothing is updated.
+        gradient with respect to the network's input (``None`` when
+        ``input_gradient=False``). Nothing is updated. With ``from_logits=True``,
+        ``grad_output`` is dL/dz of the last layer, the gradient a loss fused with the
+        output activation hands over.
         """
         gradients: List[np.ndarray] = []
         current_gradient = grad_output
-        for layer in reversed(self.layers):
-            current_gradient, grad_weights, grad_bias = layer.backward(current_gradient)
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            layer, need_input = self.layers[i], input_gradient or i > 0
+            if from_logits and i == last:
+                step = layer.backward_linear(current_gradient, need_input)
+            else:
+                step = layer.backward(current_gradient, need_input)
+            current_gradient, grad_weights, grad_bias = step
             gradients[:0] = (grad_weights, grad_bias)
         return gradients, current_gradient
 

@@ -1,0 +1,200 @@
+"""``fit``: the training loop for real problems (optimizers, mini-batches, L2, validation).
+
+The chapter's :func:`~scratchnet.training.train` does one full-batch gradient step per
+epoch. ``fit`` generalizes it: any loss, any optimizer, mini-batches drawn in a new
+random order every epoch, an optional L2 penalty, and a history of losses and
+accuracies on the training and validation data.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, List, Tuple
+
+import numpy as np
+
+from ._validation import as_float_array, check_finite, check_positive_int
+from .activations import Identity, Sigmoid
+from .init import as_rng
+from .losses import (
+    BinaryCrossEntropy,
+    MeanSquaredError,
+    SoftmaxCrossEntropy,
+    logits_value_and_gradient_bce,
+)
+from .metrics import accuracy
+from .network import NeuralNetwork
+from .optimizers import SGD
+
+Loss = Any  # BinaryCrossEntropy | SoftmaxCrossEntropy | MeanSquaredError
+
+
+@dataclass
+class History:
+    """What happened during :func:`fit`, one entry per epoch.
+
+    ``loss`` is the mean training loss over the epoch's mini-batches (including the
+    L2 term), ``accuracy`` the training accuracy of the same batches, ``val_loss`` and
+    ``val_accuracy`` the same on the validation data at the end of the epoch (empty
+    without validation data), and ``seconds`` the wall time since training started.
+    """
+
+    loss: List[float] = field(default_factory=list)
+    accuracy: List[float] = field(default_factory=list)
+    val_loss: List[float] = field(default_factory=list)
+    val_accuracy: List[float] = field(default_factory=list)
+    seconds: List[float] = field(default_factory=list)
+
+
+def fit(
+    network: NeuralNetwork,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss: Loss | None = None,
+    optimizer: Any = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    rng: Any = None,
+    validation_data: Tuple[np.ndarray, np.ndarray] | None = None,
+    l2: float = 0.0,
+    print_every: int | None = None,
+) -> History:
+    """Train ``network`` on ``(X, y)`` and return a :class:`History`.
+
+    Every epoch visits all samples once, in mini-batches of ``batch_size`` (all of
+    them when ``None``) taken in a fresh random order drawn from ``rng``. For each
+    batch: forward pass, loss and its gradient, backpropagation, the L2 term
+    ``l2 * W`` added to every weight gradient (biases are not penalized), and one
+    ``optimizer`` step. With ``print_every``, prints progress like the chapter does.
+
+    ``loss`` defaults to binary cross-entropy and ``optimizer`` to ``SGD(0.01)``.
+    """
+    loss = loss or BinaryCrossEntropy()
+    optimizer = optimizer or SGD(0.01)
+    X, y = check_fit_data(network, X, y, loss, "X", "y")
+    if validation_data is not None:
+        X_val, y_val = check_fit_data(network, *validation_data, loss, "X_val", "y_val")
+    epochs = check_positive_int(epochs, "epochs")
+    n = X.shape[0]
+    batch_size = n if batch_size is None else check_positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be at most the number of samples ({n}), got {batch_size}")
+    if print_every is not None:
+        print_every = check_positive_int(print_every, "print_every")
+    if not (isinstance(l2, (int, float)) and np.isfinite(l2) and l2 >= 0):
+        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+    rng = as_rng(rng) if batch_size < n else None
+    step = batch_step(network, loss)
+
+    parameters = network.parameters()
+    history = History()
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        order = rng.permutation(n) if rng is not None else None
+        total_loss = total_correct = 0.0
+        for begin in range(0, n, batch_size):
+            rows = slice(begin, begin + batch_size) if order is None else order[begin:begin + batch_size]
+            X_batch, y_batch = X[rows], y[rows]
+
+            output, value, gradients = step(X_batch, y_batch)
+            if l2:
+                value += l2 * network.l2_penalty()
+                for layer, grad_weights in zip(network.layers, gradients[::2]):
+                    grad_weights += l2 * layer.weights
+            optimizer.step(parameters, gradients)
+
+            total_loss += value * X_batch.shape[0]
+            total_correct += count_correct(output, y_batch)
+
+        history.loss.append(total_loss / n)
+        history.accuracy.append(total_correct / n)
+        if not np.isfinite(history.loss[-1]):
+            raise FloatingPointError(
+                f"the loss became {history.loss[-1]} in epoch {epoch}: training diverged; "
+                f"try a smaller learning rate (optimizer {optimizer!r})"
+            )
+        if validation_data is not None:
+            val_output = network.forward(X_val)
+            history.val_loss.append(loss.value_and_gradient(val_output, y_val)[0])
+            history.val_accuracy.append(accuracy(val_output, y_val))
+        history.seconds.append(time.perf_counter() - start)
+        if print_every and epoch % print_every == 0:
+            print(progress_line(epoch, history))
+    return history
+
+
+def count_correct(output: np.ndarray, target: np.ndarray) -> int:
+    """How many rows :func:`~scratchnet.metrics.accuracy` counts as right (unchecked)."""
+    if output.shape[1] == 1:
+        return int(np.count_nonzero((output > 0.5) == (target > 0.5)))
+    labels = target if target.ndim == 1 else target.argmax(axis=1)
+    return int(np.count_nonzero(output.argmax(axis=1) == labels))
+
+
+def batch_step(network: NeuralNetwork, loss: Loss):
+    """The forward and backward pass of one batch: ``(output, loss value, gradients)``.
+
+    When the loss and the output activation fuse (sigmoid with binary cross-entropy,
+    identity with softmax cross-entropy), the loss hands over dL/dz directly, which is
+    both cheaper and numerically safer than going through the activation's derivative.
+    """
+    last = network.layers[-1]
+    if isinstance(loss, BinaryCrossEntropy) and isinstance(last.activation, Sigmoid):
+        def step(X_batch: np.ndarray, y_batch: np.ndarray):
+            output = network.forward(X_batch, check=False)
+            value, grad_z = logits_value_and_gradient_bce(output, last.activation_input, y_batch)
+            return output, value, network.gradients(grad_z, from_logits=True, input_gradient=False)[0]
+    elif isinstance(loss, SoftmaxCrossEntropy):
+        def step(X_batch: np.ndarray, y_batch: np.ndarray):
+            output = network.forward(X_batch, check=False)
+            value, grad_z = loss.value_and_gradient(output, y_batch)
+            return output, value, network.gradients(grad_z, from_logits=True, input_gradient=False)[0]
+    else:
+        def step(X_batch: np.ndarray, y_batch: np.ndarray):
+            output = network.forward(X_batch, check=False)
+            value, grad_output = loss.value_and_gradient(output, y_batch)
+            return output, value, network.gradients(grad_output, input_gradient=False)[0]
+    return step
+
+
+def check_fit_data(
+    network: NeuralNetwork, X: Any, y: Any, loss: Loss, x_name: str, y_name: str
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Validate one ``(X, y)`` pair for ``fit`` and ``loss``; return them as arrays."""
+    X = network.check_input(X, x_name)
+    n, k = X.shape[0], network.layers[-1].output_size
+    if isinstance(loss, SoftmaxCrossEntropy):
+        if not isinstance(network.layers[-1].activation, Identity):
+            raise ValueError(
+                "SoftmaxCrossEntropy expects raw scores: the last activation must be "
+                f"Identity(), got {network.layers[-1].activation!r}"
+            )
+        y_array = np.asarray(y)
+        if y_array.ndim == 1 and y_array.dtype.kind in "iu":
+            if y_array.shape[0] != n:
+                raise ValueError(f"{y_name} must hold {n} labels, one per row of {x_name}, got {y_array.shape[0]}")
+            if n and (y_array.min() < 0 or y_array.max() >= k):
+                raise ValueError(
+                    f"{y_name} labels must be in [0, {k}) for a network with {k} outputs, "
+                    f"got labels from {y_array.min()} to {y_array.max()}"
+                )
+            return X, y_array
+    elif not isinstance(loss, (BinaryCrossEntropy, MeanSquaredError)):
+        raise TypeError(f"loss must be a scratchnet loss, got {loss!r}")
+    y_array = as_float_array(y, y_name, network.dtype)
+    if y_array.shape != (n, k):
+        raise ValueError(
+            f"{y_name} must have shape {(n, k)} (one row per sample of {x_name}, one column "
+            f"per output), got shape {y_array.shape}"
+        )
+    check_finite(y_array, y_name)
+    return X, y_array
+
+
+def progress_line(epoch: int, history: History) -> str:
+    """``Epoch e, Loss: ..., Accuracy: ...`` (and validation figures when there are any)."""
+    line = f"Epoch {epoch}, Loss: {history.loss[-1]:.4f}, Accuracy: {history.accuracy[-1]:.3f}"
+    if history.val_loss:
+        line += f", Val loss: {history.val_loss[-1]:.4f}, Val accuracy: {history.val_accuracy[-1]:.3f}"
+    return line

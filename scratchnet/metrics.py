@@ -1,0 +1,33 @@
+"""Metrics: numbers that say how good a network is, in terms a person reads."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def accuracy(output: np.ndarray, target: np.ndarray) -> float:
+    """The fraction of samples classified correctly.
+
+    * One output column (a sigmoid probability): the prediction is 1 where the
+      output exceeds 0.5, and the target is a 0/1 column of the same shape.
+    * Several columns (class scores or probabilities): the prediction is the column
+      with the largest value, and the target is integer labels ``(n,)`` or one-hot
+      rows ``(n, k)``.
+    """
+    output = np.asarray(output)
+    target = np.asarray(target)
+    if output.ndim != 2:
+        raise ValueError(f"output must be 2-D (n, outputs), got shape {output.shape}")
+    if output.shape[1] == 1:
+        if target.shape != output.shape:
+            raise ValueError(
+                f"target must have the same shape as output {output.shape}, got {target.shape}"
+            )
+        return float(np.mean((output > 0.5) == (target > 0.5)))
+    labels = target if target.ndim == 1 else np.argmax(target, axis=1)
+    if labels.shape[0] != output.shape[0]:
+        raise ValueError(
+            f"target must hold one row per row of output ({output.shape[0]}), "
+            f"got {labels.shape[0]}"
+        )
+    return float(np.mean(np.argmax(output, axis=1) == labels))

@@ -1,0 +1,234 @@
+"""fit: the general training loop, its losses, metrics and fused gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scratchnet import (
+    SGD,
+    BinaryCrossEntropy,
+    Identity,
+    MeanSquaredError,
+    NeuralNetwork,
+    ReLU,
+    Sigmoid,
+    SoftmaxCrossEntropy,
+    Tanh,
+    accuracy,
+    check_network,
+    fit,
+    softmax,
+    train,
+    xor,
+)
+
+
+def xor_net(activation=ReLU(), dtype=np.float64):
+    return NeuralNetwork([2, 4, 1], [activation, Sigmoid()], rng=np.random.RandomState(42),
+                         dtype=dtype)
+
+
+def blobs(n=120, k=3, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, k, n)
+    centres = np.array([[0, 3], [3, 0], [-3, -3]])[:k]
+    return centres[labels] + rng.normal(scale=0.7, size=(n, 2)), labels
+
+
+# ------------------------------------------------------------------ losses
+
+
+def test_softmax_cross_entropy_gradient_matches_finite_differences():
+    rng = np.random.default_rng(1)
+    X, labels = blobs(10)
+    net = NeuralNetwork([2, 5, 3], [Tanh(), Identity()], rng=rng, init="xavier")
+    for target in (labels, np.eye(3)[labels]):
+        errors = check_network(net, X, target, SoftmaxCrossEntropy())
+        assert max(errors.values()) < 1e-7, errors
+
+
+def test_mean_squared_error_gradient_matches_finite_differences():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(7, 3))
+    target = rng.normal(size=(7, 2))
+    net = NeuralNetwork([3, 4, 2], [Tanh(), Identity()], rng=rng, init="xavier")
+    errors = check_network(net, X, target, MeanSquaredError())
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_softmax_cross_entropy_values():
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+    labels = np.array([0, 2])
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    expected = -(np.log(p[0, 0]) + np.log(p[1, 2])) / 2
+    assert SoftmaxCrossEntropy().forward(logits, labels) == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(softmax(logits), p, rtol=1e-14)
+    grad = SoftmaxCrossEntropy().backward(logits, labels)
+    np.testing.assert_allclose(grad, (p - np.eye(3)[labels]) / 2, rtol=1e-13)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_cross_entropy_is_stable_at_extremes(dtype):
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4]], dtype=dtype)
+    loss = SoftmaxCrossEntropy()
+    value = loss.forward(logits, np.array([1, 0]))
+    grad = loss.backward(logits, np.array([1, 0]))
+    assert np.isfinite(value) and np.all(np.isfinite(grad))
+    assert grad.dtype == dtype
+
+
+def test_softmax_cross_entropy_rejects_bad_targets():
+    logits = np.zeros((3, 4))
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 4\)"):
+        SoftmaxCrossEntropy().forward(logits, np.array([0, 4, 1]))
+    with pytest.raises(ValueError, match="one label per row"):
+        SoftmaxCrossEntropy().forward(logits, np.array([0, 1]))
+    with pytest.raises(ValueError, match="same shape"):
+        SoftmaxCrossEntropy().forward(logits, np.zeros((3, 3)))
+
+
+def test_mean_squared_error_values_and_shape_check():
+    out = np.array([[1.0], [3.0]])
+    target = np.array([[0.0], [1.0]])
+    assert MeanSquaredError().forward(out, target) == pytest.approx((1 + 4) / 2)
+    np.testing.assert_allclose(MeanSquaredError().backward(out, target), [[1.0], [2.0]])
+    with pytest.raises(ValueError, match="same shape"):
+        MeanSquaredError().forward(out, target.ravel())
+
+
+def test_accuracy_binary_and_multiclass():
+    assert accuracy(np.array([[0.9], [0.2], [0.6]]), np.array([[1], [1], [0]])) == pytest.approx(1 / 3)
+    scores = np.array([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]])
+    assert accuracy(scores, np.array([0, 1, 1])) == pytest.approx(2 / 3)
+    assert accuracy(scores, np.eye(2)[[0, 1, 1]]) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="same shape"):
+        accuracy(np.array([[0.9], [0.2]]), np.array([1, 0]))
+
+
+# ------------------------------------------------------------------ fit
+
+
+def test_full_batch_fit_follows_the_chapter_loop():
+    """Fused sigmoid + cross-entropy gradient, same trajectory as ``train``."""
+    X, y = xor()
+    history = fit(xor_net(), X, y, BinaryCrossEntropy(), SGD(0.1), epochs=3000)
+    losses = train(xor_net(), X, y, epochs=3000, learning_rate=0.1)
+    np.testing.assert_allclose(history.loss, losses, rtol=1e-10)
+    assert len(history.accuracy) == len(history.seconds) == 3000
+    assert np.all(np.diff(history.seconds) >= 0)
+
+
+def test_fit_prints_progress_like_the_chapter(capsys):
+    X, y = xor()
+    fit(xor_net(), X, y, BinaryCrossEntropy(), SGD(0.1), epochs=30, print_every=10)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["Epoch 0", "Epoch 10", "Epoch 20"]
+    assert all("Loss: " in line and "Accuracy: " in line for line in lines)
+
+
+def test_mini_batches_are_reproducible_from_the_rng():
+    X, labels = blobs()
+    def run(seed):
+        net = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0, init="he")
+        return fit(net, X, labels, SoftmaxCrossEntropy(), SGD(0.05), epochs=5, batch_size=16,
+                   rng=seed).loss
+    assert run(1) == run(1)
+    assert run(1) != run(2)
+
+
+def test_labels_and_one_hot_targets_train_identically():
+    X, labels = blobs()
+    histories = []
+    for target in (labels, np.eye(3)[labels]):
+        net = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0, init="he")
+        histories.append(fit(net, X, target, SoftmaxCrossEntropy(), SGD(0.05), epochs=5,
+                             batch_size=16, rng=3))
+    np.testing.assert_allclose(histories[0].loss, histories[1].loss, rtol=1e-12)
+    assert histories[0].accuracy == histories[1].accuracy
+
+
+def test_softmax_classifier_learns_blobs_with_validation():
+    X, labels = blobs(300)
+    net = NeuralNetwork([2, 16, 3], [ReLU(), Identity()], rng=0, init="he")
+    history = fit(net, X[:200], labels[:200], SoftmaxCrossEntropy(), SGD(0.1), epochs=40,
+                  batch_size=20, rng=0, validation_data=(X[200:], labels[200:]))
+    assert len(history.val_loss) == len(history.val_accuracy) == 40
+    assert history.loss[-1] < history.loss[0] / 3
+    assert history.val_accuracy[-1] > 0.9
+    assert accuracy(net.forward(X[200:]), labels[200:]) == history.val_accuracy[-1]
+
+
+def test_l2_step_adds_l2_times_weights_to_the_weight_gradients_only():
+    X, y = xor()
+    net, ref = xor_net(Tanh()), xor_net(Tanh())
+    l2, lr = 0.3, 0.1
+    fit(net, X, y, BinaryCrossEntropy(), SGD(lr), epochs=1, l2=l2)
+    gradients, _ = ref.gradients(BinaryCrossEntropy().backward(ref.forward(X), y))
+    for i, layer in enumerate(ref.layers):
+        np.testing.assert_allclose(net.layers[i].weights,
+                                   layer.weights - lr * (gradients[2 * i] + l2 * layer.weights),
+                                   rtol=1e-12)
+        np.testing.assert_allclose(net.layers[i].bias, layer.bias - lr * gradients[2 * i + 1],
+                                   rtol=1e-12)
+
+
+def test_l2_shrinks_the_weights_and_is_in_the_reported_loss():
+    X, labels = blobs()
+    norms, first_losses = [], []
+    for l2 in (0.0, 0.1):
+        net = NeuralNetwork([2, 16, 3], [ReLU(), Identity()], rng=0, init="he")
+        history = fit(net, X, labels, SoftmaxCrossEntropy(), SGD(0.05), epochs=30,
+                      batch_size=30, rng=0, l2=l2)
+        norms.append(net.l2_penalty())
+        first_losses.append(history.loss[0])
+    assert norms[1] < norms[0] / 2
+    assert first_losses[1] > first_losses[0]
+
+
+def test_mean_squared_error_regression_learns():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(200, 1))
+    y = np.sin(3 * X)
+    net = NeuralNetwork([1, 16, 1], [Tanh(), Identity()], rng=0, init="xavier")
+    history = fit(net, X, y, MeanSquaredError(), SGD(0.1), epochs=300, batch_size=20, rng=0)
+    assert history.loss[-1] < 0.05 < history.loss[0]
+
+
+def test_float32_trains_in_float32_end_to_end():
+    X, labels = blobs()
+    X = X.astype(np.float32)
+    net = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0, init="he", dtype=np.float32)
+    fit(net, X, labels, SoftmaxCrossEntropy(), SGD(0.05), epochs=2, batch_size=16, rng=0)
+    for layer in net.layers:
+        assert layer.weights.dtype == layer.bias.dtype == np.float32
+        assert layer.input.dtype == layer.activation_input.dtype == layer.output.dtype == np.float32
+    gradients, _ = net.gradients(SoftmaxCrossEntropy().backward(net.forward(X), labels))
+    assert all(g.dtype == np.float32 for g in gradients)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"epochs": 0}, ValueError, "epochs"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 5}, ValueError, "batch_size must be at most"),
+        ({"l2": -1.0}, ValueError, "l2"),
+        ({"print_every": 0}, ValueError, "print_every"),
+    ],
+)
+def test_fit_rejects_bad_arguments(kwargs, error, match):
+    X, y = xor()
+    with pytest.raises(error, match=match):
+        fit(xor_net(), X, y, **kwargs)
+
+
+def test_fit_rejects_mismatched_targets():
+    X, y = xor()
+    with pytest.raises(ValueError, match=r"y must have shape \(4, 1\)"):
+        fit(xor_net(), X, y.ravel())
+    net = NeuralNetwork([2, 4, 3], [ReLU(), Identity()], rng=0)
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\)"):
+        fit(net, X, np.array([0, 1, 2, 3]), SoftmaxCrossEntropy())
+    with pytest.raises(ValueError, match="Identity"):
+        fit(xor_net(), X, np.array([0, 1, 1, 0]), SoftmaxCrossEntropy())
