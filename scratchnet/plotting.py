@@ -240,3 +240,40 @@ def plot_rate_curves(
     if title:
         ax.set_title(title)
     return fig
+
+
+def plot_decision_regions(
+    network: Any,
+    X: np.ndarray,
+    labels: np.ndarray,
+    ax: Axes | None = None,
+    title: str | None = None,
+    resolution: int = 200,
+    margin: float = 0.3,
+) -> Figure:
+    """Colour the input plane by the class a multi-class network predicts there.
+
+    ``network.forward`` maps ``(n, 2)`` inputs to ``(n, classes)`` scores; the points of
+    ``X`` are drawn on top in the colour of their true ``labels``.
+    """
+    from matplotlib.colors import ListedColormap
+
+    fig, ax = _axes(ax)
+    labels = np.asarray(labels)
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    u, v = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    dtype = X.dtype if X.dtype.kind == "f" else np.float64
+    grid = np.column_stack([u.ravel(), v.ravel()]).astype(dtype)
+    predicted = network.forward(grid).argmax(axis=1).reshape(u.shape)
+    n_classes = int(max(labels.max(), predicted.max())) + 1
+    cmap = ListedColormap(COLORS[:n_classes])
+    ax.contourf(u, v, predicted, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.3)
+    ax.scatter(X[:, 0], X[:, 1], c=labels, cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5,
+               s=18, edgecolors="black", linewidths=0.5, zorder=3)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return fig
