@@ -7,7 +7,7 @@ executed pages.
 
 from .activations import Activation, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .batched import NetworkBatch, learned, train_batch
-from .datasets import xor
+from .datasets import circles, moons, one_hot, spirals, train_test_split, xor
 from .diagnostics import Recorder, dead_units, layer_outputs
 from .gradcheck import check_layer, check_network, numerical_gradient, relative_error
 from .init import weight_std
@@ -16,7 +16,7 @@ from .fitting import History, fit
 from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, softmax
 from .metrics import accuracy
 from .network import NeuralNetwork, count_parameters
-from .optimizers import SGD
+from .optimizers import SGD, Adam, Optimizer, RMSProp
 from .stats import Rate, success_rate
 from .training import train
 
@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Activation",
+    "Adam",
     "BinaryCrossEntropy",
     "History",
     "Identity",
@@ -32,6 +33,8 @@ __all__ = [
     "LeakyReLU",
     "NetworkBatch",
     "NeuralNetwork",
+    "Optimizer",
+    "RMSProp",
     "Rate",
     "Recorder",
     "ReLU",
@@ -42,17 +45,22 @@ __all__ = [
     "accuracy",
     "check_layer",
     "check_network",
+    "circles",
     "count_parameters",
     "dead_units",
     "fit",
     "layer_outputs",
     "learned",
+    "moons",
+    "one_hot",
     "numerical_gradient",
     "relative_error",
     "softmax",
+    "spirals",
     "success_rate",
     "train",
     "train_batch",
+    "train_test_split",
     "weight_std",
     "xor",
 ]

@@ -8,6 +8,7 @@ accuracies on the training and validation data.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, List, Tuple
@@ -90,38 +91,59 @@ def fit(
     parameters = network.parameters()
     history = History()
     start = time.perf_counter()
-    for epoch in range(epochs):
-        order = rng.permutation(n) if rng is not None else None
-        total_loss = total_correct = 0.0
-        for begin in range(0, n, batch_size):
-            rows = slice(begin, begin + batch_size) if order is None else order[begin:begin + batch_size]
-            X_batch, y_batch = X[rows], y[rows]
+    # Overflow shows up as a non-finite loss, reported with the epoch and the likely
+    # cause (see `diverged`), instead of as NumPy warnings followed by NaN weights.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(epochs):
+            order = rng.permutation(n) if rng is not None else None
+            total_loss = total_correct = 0.0
+            for begin in range(0, n, batch_size):
+                rows = slice(begin, begin + batch_size) if order is None else order[begin:begin + batch_size]
+                X_batch, y_batch = X[rows], y[rows]
 
-            output, value, gradients = step(X_batch, y_batch)
-            if l2:
-                value += l2 * network.l2_penalty()
-                for layer, grad_weights in zip(network.layers, gradients[::2]):
-                    grad_weights += l2 * layer.weights
-            optimizer.step(parameters, gradients)
+                output, value, gradients = step(X_batch, y_batch)
+                if l2:
+                    value += l2 * network.l2_penalty()
+                    for layer, grad_weights in zip(network.layers, gradients[::2]):
+                        grad_weights += l2 * layer.weights
+                if not math.isfinite(value):
+                    raise diverged(network, optimizer, epoch, begin // batch_size, value)
+                optimizer.step(parameters, gradients)
 
-            total_loss += value * X_batch.shape[0]
-            total_correct += count_correct(output, y_batch)
+                total_loss += value * X_batch.shape[0]
+                total_correct += count_correct(output, y_batch)
 
-        history.loss.append(total_loss / n)
-        history.accuracy.append(total_correct / n)
-        if not np.isfinite(history.loss[-1]):
-            raise FloatingPointError(
-                f"the loss became {history.loss[-1]} in epoch {epoch}: training diverged; "
-                f"try a smaller learning rate (optimizer {optimizer!r})"
-            )
-        if validation_data is not None:
-            val_output = network.forward(X_val)
-            history.val_loss.append(loss.value_and_gradient(val_output, y_val)[0])
-            history.val_accuracy.append(accuracy(val_output, y_val))
-        history.seconds.append(time.perf_counter() - start)
-        if print_every and epoch % print_every == 0:
-            print(progress_line(epoch, history))
+            history.loss.append(total_loss / n)
+            history.accuracy.append(total_correct / n)
+            if validation_data is not None:
+                val_output = network.forward(X_val)
+                history.val_loss.append(loss.value_and_gradient(val_output, y_val)[0])
+                history.val_accuracy.append(accuracy(val_output, y_val))
+            history.seconds.append(time.perf_counter() - start)
+            if print_every and epoch % print_every == 0:
+                print(progress_line(epoch, history))
     return history
+
+
+def diverged(
+    network: NeuralNetwork, optimizer: Any, epoch: int, batch: int, value: float
+) -> FloatingPointError:
+    """The error ``fit`` raises when the loss stops being a finite number.
+
+    It is raised before the update of that batch, and says whether the weights are
+    still finite (they are unless an earlier step already overflowed).
+    """
+    finite = all(np.isfinite(p).all() for p in network.parameters())
+    state = (
+        "The weights are still finite: the update that would spread the NaN was not made."
+        if finite
+        else "Some weights are no longer finite: retrain from a fresh network."
+    )
+    return FloatingPointError(
+        f"training diverged in epoch {epoch}, batch {batch}: the loss is {value}. The likely "
+        f"cause is a learning rate too large for this problem ({optimizer!r}); try one "
+        f"10 times smaller. {state}"
+    )
 
 
 def count_correct(output: np.ndarray, target: np.ndarray) -> int:

@@ -232,3 +232,23 @@ def test_fit_rejects_mismatched_targets():
         fit(net, X, np.array([0, 1, 2, 3]), SoftmaxCrossEntropy())
     with pytest.raises(ValueError, match="Identity"):
         fit(xor_net(), X, np.array([0, 1, 1, 0]), SoftmaxCrossEntropy())
+
+
+def test_divergence_stops_training_with_a_clear_error_and_finite_weights():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ np.array([[1.0], [-2.0], [3.0]])
+    net = NeuralNetwork([3, 16, 1], [ReLU(), Identity()], rng=0, init="he")
+    with pytest.raises(FloatingPointError, match=r"diverged in epoch \d+, batch \d+.*learning rate.*still finite"):
+        fit(net, X, y, MeanSquaredError(), SGD(5.0), epochs=100)
+    for parameter in net.parameters():
+        assert np.isfinite(parameter).all()
+
+
+def test_no_divergence_error_for_a_sane_learning_rate():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ np.array([[1.0], [-2.0], [3.0]])
+    net = NeuralNetwork([3, 16, 1], [ReLU(), Identity()], rng=0, init="he")
+    history = fit(net, X, y, MeanSquaredError(), SGD(0.01), epochs=100)
+    assert history.loss[-1] < history.loss[0]
