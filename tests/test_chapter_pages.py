@@ -165,9 +165,3 @@ def test_insights_annotations(run_page):
 
 
 # --------------------------------------------------------------------------- questions
-
-
-def test_questions_page_sets_up_without_results(run_page):
-    out = run_page("questions").stream_text()
-    for hidden in ("ReLU", "Sigmoid", "Tanh"):
-        assert f"NeuralNetwork([2, 4, 1], [{hidden}(), Sigmoid()])" in out
