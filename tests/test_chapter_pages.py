@@ -162,6 +162,3 @@ def test_insights_annotations(run_page):
     assert g["ins_first_loss"] == pytest.approx(math.log(2), abs=1e-3)
     # "the four outputs lie between ... and ..., inside (0, 1)"
     assert 0.0 < g["ins_min_output"] <= g["ins_max_output"] < 1.0
-
-
-# --------------------------------------------------------------------------- questions
