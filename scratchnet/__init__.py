@@ -17,6 +17,7 @@ from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, s
 from .metrics import accuracy
 from .network import NeuralNetwork, count_parameters
 from .optimizers import SGD, Adam, Optimizer, RMSProp
+from .serialization import load, save
 from .stats import Rate, success_rate
 from .training import train
 
@@ -51,10 +52,12 @@ __all__ = [
     "fit",
     "layer_outputs",
     "learned",
+    "load",
     "moons",
     "one_hot",
     "numerical_gradient",
     "relative_error",
+    "save",
     "softmax",
     "spirals",
     "success_rate",
