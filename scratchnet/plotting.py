@@ -47,6 +47,19 @@ def _axes(ax: Axes | None, **subplot_kw: Any) -> tuple[Figure, Axes]:
     return ax.figure, ax
 
 
+def _input_grid(X: np.ndarray, margin: float, resolution: int):
+    """A ``resolution`` x ``resolution`` grid over the inputs' range, as ``(u, v, points)``."""
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    u, v = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    dtype = X.dtype if X.dtype.kind == "f" else np.float64  # an int grid would be all 0s and 1s
+    return u, v, np.column_stack([u.ravel(), v.ravel()]).astype(dtype)
+
+
+def _interval_errors(rates: Sequence[Any]) -> np.ndarray:
+    """Error-bar lengths ``(2, n)`` below and above each rate, from its 95% interval."""
+    return np.array([[r.value - r.low, r.high - r.value] for r in rates]).T
+
+
 def plot_activation(
     activation: Activation, ax: Axes | None = None, x: np.ndarray | None = None
 ) -> Figure:
@@ -97,10 +110,7 @@ def plot_decision_boundary(
     outputs in [0, 1]. The points of ``X`` are drawn on top, filled by their target.
     """
     fig, ax = _axes(ax)
-    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    u, v = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-    dtype = X.dtype if X.dtype.kind == "f" else np.float64  # an int grid would be all 0s and 1s
-    grid = np.column_stack([u.ravel(), v.ravel()]).astype(dtype)
+    u, v, grid = _input_grid(X, margin, resolution)
     out = network.forward(grid)[:, 0].reshape(u.shape)
     shading = ax.contourf(u, v, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
     ax.contour(u, v, out, levels=[0.5], colors="black", linewidths=1.5)
@@ -174,7 +184,7 @@ def plot_rates(
     """Horizontal bars of success rates with their 95% intervals (:class:`scratchnet.stats.Rate`)."""
     fig, ax = _axes(ax)
     values = np.array([r.value for r in rates])
-    errors = np.array([[r.value - r.low, r.high - r.value] for r in rates]).T
+    errors = _interval_errors(rates)
     positions = np.arange(len(names))[::-1]
     ax.barh(positions, values, xerr=errors, color=COLORS[0], capsize=4, height=0.6)
     for pos, rate in zip(positions, rates):
@@ -228,7 +238,7 @@ def plot_rate_curves(
     markers = "osD^v<>"
     for i, (name, series) in enumerate(rates.items()):
         values = np.array([r.value for r in series])
-        errors = np.array([[r.value - r.low, r.high - r.value] for r in series]).T
+        errors = _interval_errors(series)
         ax.errorbar(x, values, yerr=errors, marker=markers[i % len(markers)], capsize=3,
                     lw=2, color=COLORS[i % len(COLORS)], label=name)
     if log_x:
@@ -260,10 +270,7 @@ def plot_decision_regions(
 
     fig, ax = _axes(ax)
     labels = np.asarray(labels)
-    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    u, v = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-    dtype = X.dtype if X.dtype.kind == "f" else np.float64
-    grid = np.column_stack([u.ravel(), v.ravel()]).astype(dtype)
+    u, v, grid = _input_grid(X, margin, resolution)
     predicted = network.forward(grid).argmax(axis=1).reshape(u.shape)
     n_classes = int(max(labels.max(), predicted.max())) + 1
     cmap = ListedColormap(COLORS[:n_classes])

@@ -162,3 +162,7 @@ def test_insights_annotations(run_page):
     assert g["ins_first_loss"] == pytest.approx(math.log(2), abs=1e-3)
     # "the four outputs lie between ... and ..., inside (0, 1)"
     assert 0.0 < g["ins_min_output"] <= g["ins_max_output"] < 1.0
+
+
+def test_network_page_save_load_round_trip_is_bit_exact(run_page):
+    assert run_page("network").glued["net_saved_bit_exact"] is True
