@@ -95,7 +95,7 @@ def fit(
     # cause (see `diverged`), instead of as NumPy warnings followed by NaN weights.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(epochs):
-            order = rng.permutation(n) if rng is not None else None
+            order = shuffled_order(rng, n) if rng is not None else None
             total_loss = total_correct = 0.0
             for begin in range(0, n, batch_size):
                 rows = slice(begin, begin + batch_size) if order is None else order[begin:begin + batch_size]
@@ -123,6 +123,15 @@ def fit(
             if print_every and epoch % print_every == 0:
                 print(progress_line(epoch, history))
     return history
+
+
+def shuffled_order(rng: Any, n: int) -> np.ndarray:
+    """A random order of ``range(n)``: ``rng.permutation(n)`` for NumPy generators, and
+    for any other object with only ``standard_normal`` (all ``as_rng`` promises), the
+    order that sorts ``n`` normal draws, which is just as uniformly random."""
+    if hasattr(rng, "permutation"):
+        return rng.permutation(n)
+    return np.argsort(rng.standard_normal(n), kind="stable")
 
 
 def diverged(

@@ -252,3 +252,18 @@ def test_no_divergence_error_for_a_sane_learning_rate():
     net = NeuralNetwork([3, 16, 1], [ReLU(), Identity()], rng=0, init="he")
     history = fit(net, X, y, MeanSquaredError(), SGD(0.01), epochs=100)
     assert history.loss[-1] < history.loss[0]
+
+
+def test_fit_shuffles_with_an_rng_that_only_has_standard_normal():
+    class NormalsOnly:
+        def __init__(self):
+            self.generator = np.random.default_rng(5)
+
+        def standard_normal(self, size=None):
+            return self.generator.standard_normal(size)
+
+    X, labels = blobs(40)
+    net = NeuralNetwork([2, 4, 3], [ReLU(), Identity()], rng=0, init="he")
+    history = fit(net, X, labels, SoftmaxCrossEntropy(), SGD(0.05), epochs=3, batch_size=8,
+                  rng=NormalsOnly())
+    assert len(history.loss) == 3
