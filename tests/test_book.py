@@ -103,10 +103,14 @@ def executed_outputs(project: Path) -> dict[str, list[str]]:
         notebook = nbformat.read(path, as_version=4)
         texts = []
         for cell in notebook.cells:
-            for out in cell.get("outputs", []):
-                text = out.get("text", "") + "".join(
-                    str(v) for k, v in sorted(out.get("data", {}).items())
-                )
+            # a stream may arrive in chunks that split lines anywhere: join them first
+            streamed = "".join(out.get("text", "") for out in cell.get("outputs", []))
+            data = "".join(
+                str(value)
+                for out in cell.get("outputs", [])
+                for _, value in sorted(out.get("data", {}).items())
+            )
+            for text in (streamed, data):
                 texts.extend(line for line in text.splitlines() if not volatile.search(line))
         outputs[path.stem] = texts
     return outputs
