@@ -93,37 +93,8 @@ def test_nothing_changed_rebuild_executes_nothing(project: Path) -> None:
     assert executed_pages(result.stdout) == []
 
 
-def executed_outputs(project: Path) -> dict[str, list[str]]:
-    """Every output of every executed page, as text, without timing or version lines."""
-    import nbformat
-
-    volatile = re.compile(r"\d+(\.\d+)? ?s\b|seconds|scratchnet \S+$")
-    outputs = {}
-    for path in sorted((project / "_build" / "jupyter_execute" / "book").glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        texts = []
-        for cell in notebook.cells:
-            # a stream may arrive in chunks that split lines anywhere: join them first
-            streamed = "".join(out.get("text", "") for out in cell.get("outputs", []))
-            data = "".join(
-                str(value)
-                for out in cell.get("outputs", [])
-                for _, value in sorted(out.get("data", {}).items())
-            )
-            for text in (streamed, data):
-                texts.extend(line for line in text.splitlines() if not volatile.search(line))
-        outputs[path.stem] = texts
-    return outputs
-
-
 def test_changed_package_reexecutes_every_page(project: Path) -> None:
-    """jupyter-cache and Sphinx key on page source only; the book must still notice.
-
-    The re-executed pages must also be identical to the first build's, but for
-    timing lines and the changed version: the book is deterministic.
-    """
-    before = executed_outputs(project)
-    assert before, "the first build wrote no executed notebooks"
+    """jupyter-cache and Sphinx key on page source only; the book must still notice."""
     init = project / "scratchnet" / "__init__.py"
     source = init.read_text()
     marker = "0.0.0+stale-output-check"
@@ -134,10 +105,6 @@ def test_changed_package_reexecutes_every_page(project: Path) -> None:
     notebooks = [p for p in (project / "book").glob("*.md") if "kernelspec:" in p.read_text()]
     assert len(executed_pages(result.stdout)) == len(notebooks) > 0
     assert marker in html(project, "intro")
-    after = executed_outputs(project)
-    assert after.keys() == before.keys()
-    for page in before:
-        assert after[page] == before[page], f"{page}: outputs differ between two builds"
 
 
 # ------------------------------------------------------------------ failure modes
