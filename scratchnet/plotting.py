@@ -186,7 +186,10 @@ def plot_rates(
     values = np.array([r.value for r in rates])
     errors = _interval_errors(rates)
     positions = np.arange(len(names))[::-1]
-    ax.barh(positions, values, xerr=errors, color=COLORS[0], capsize=4, height=0.6)
+    ax.barh(positions, values, color=COLORS[0], height=0.6)
+    # error bars drawn on their own: barh(xerr=...) warns for a single bar on some
+    # matplotlib/NumPy pairs (3.10 with NumPy 2.2)
+    ax.errorbar(values, positions, xerr=errors, fmt="none", ecolor="black", capsize=4)
     for pos, rate in zip(positions, rates):
         ax.text(min(rate.high + 0.02, 0.9), pos, f"{rate.value:.0%}", va="center")
     ax.set_yticks(positions, names)

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.container import BarContainer  # noqa: E402
+from matplotlib.container import BarContainer, ErrorbarContainer  # noqa: E402
 from matplotlib.contour import ContourSet  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
@@ -211,8 +211,8 @@ def test_rates_bars_with_error_bars():
     assert ticks[names[0]] > ticks[names[1]] > ticks[names[2]]
 
     # one error bar per rate, spanning exactly its 95% interval
-    assert bars.errorbar is not None
-    (segments,) = [lc.get_segments() for lc in bars.errorbar.lines[2]]
+    (errorbars,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    (segments,) = [lc.get_segments() for lc in errorbars.lines[2]]
     assert len(segments) == 3
     for segment, rate, centre in zip(segments, rates, centres):
         (x0, y0), (x1, y1) = segment
