@@ -140,6 +140,9 @@ def one_page_book(root: Path, body: str) -> Path:
                         "book/references.bib"])
     (root / "book" / "page.md").write_text(PAGE_HEADER + body)
     (root / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")
+    # what running the tests in a checkout leaves behind must not break the build
+    (root / ".pytest_cache").mkdir()
+    (root / ".pytest_cache" / "README.md").write_text("# pytest cache directory #\n")
     return root
 
 
