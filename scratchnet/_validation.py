@@ -48,11 +48,17 @@ def check_batch(x: np.ndarray, name: str, n_features: int) -> None:
         raise ValueError(f"{name} is an empty batch: expected at least one row, got shape {x.shape}")
 
 
-def check_finite(x: np.ndarray, name: str) -> None:
-    """Refuse NaN and infinite values, which would poison every weight they touch."""
-    if not np.isfinite(x).all():
-        bad = int(np.size(x) - np.count_nonzero(np.isfinite(x)))
-        raise ValueError(f"{name} must be finite, got {bad} NaN or infinite value(s)")
+def check_finite(x: np.ndarray, name: str, block: int = 1 << 18) -> None:
+    """Refuse NaN and infinite values, which would poison every weight they touch.
+
+    Large arrays are checked ``block`` numbers at a time, so the check needs a small
+    temporary instead of a boolean copy of the whole array.
+    """
+    flat = np.ravel(x)  # a view for the contiguous arrays that matter here
+    for begin in range(0, flat.size, block):
+        if not np.isfinite(flat[begin:begin + block]).all():
+            bad = int(flat.size - np.count_nonzero(np.isfinite(flat)))
+            raise ValueError(f"{name} must be finite, got {bad} NaN or infinite value(s)")
 
 
 def check_same_shape(output: np.ndarray, target: np.ndarray) -> None:

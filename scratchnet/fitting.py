@@ -16,17 +16,13 @@ from typing import Any, List, Tuple
 import numpy as np
 
 from ._validation import as_float_array, check_finite, check_positive_int
-from .activations import Identity, Sigmoid
+from .activations import Identity
 from .init import as_rng
-from .losses import (
-    BinaryCrossEntropy,
-    MeanSquaredError,
-    SoftmaxCrossEntropy,
-    logits_value_and_gradient_bce,
-)
+from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
 from .metrics import accuracy
 from .network import NeuralNetwork
 from .optimizers import SGD
+from .trainstep import TrainStep
 
 Loss = Any  # BinaryCrossEntropy | SoftmaxCrossEntropy | MeanSquaredError
 
@@ -67,7 +63,9 @@ def fit(
     them when ``None``) taken in a fresh random order drawn from ``rng``. For each
     batch: forward pass, loss and its gradient, backpropagation, the L2 term
     ``l2 * W`` added to every weight gradient (biases are not penalized), and one
-    ``optimizer`` step. With ``print_every``, prints progress like the chapter does.
+    ``optimizer`` step (all of it done by a :class:`~scratchnet.trainstep.TrainStep`,
+    which reuses its arrays from batch to batch). With ``print_every``, prints progress
+    like the chapter does.
 
     ``loss`` defaults to binary cross-entropy and ``optimizer`` to ``SGD(0.01)``.
     """
@@ -86,9 +84,8 @@ def fit(
     if not (isinstance(l2, (int, float)) and np.isfinite(l2) and l2 >= 0):
         raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
     rng = as_rng(rng) if batch_size < n else None
-    step = batch_step(network, loss)
+    step = TrainStep(network, loss, optimizer, X, y, batch_size, l2)
 
-    parameters = network.parameters()
     history = History()
     start = time.perf_counter()
     # Overflow shows up as a non-finite loss, reported with the epoch and the likely
@@ -98,20 +95,11 @@ def fit(
             order = shuffled_order(rng, n) if rng is not None else None
             total_loss = total_correct = 0.0
             for begin in range(0, n, batch_size):
-                rows = slice(begin, begin + batch_size) if order is None else order[begin:begin + batch_size]
-                X_batch, y_batch = X[rows], y[rows]
-
-                output, value, gradients = step(X_batch, y_batch)
-                if l2:
-                    value += l2 * network.l2_penalty()
-                    for layer, grad_weights in zip(network.layers, gradients[::2]):
-                        grad_weights += l2 * layer.weights
+                value, correct = step(None if order is None else order[begin:begin + batch_size])
                 if not math.isfinite(value):
                     raise diverged(network, optimizer, epoch, begin // batch_size, value)
-                optimizer.step(parameters, gradients)
-
-                total_loss += value * X_batch.shape[0]
-                total_correct += count_correct(output, y_batch)
+                total_loss += value * min(batch_size, n - begin)
+                total_correct += correct
 
             history.loss.append(total_loss / n)
             history.accuracy.append(total_correct / n)
@@ -153,40 +141,6 @@ def diverged(
         f"cause is a learning rate too large for this problem ({optimizer!r}); try one "
         f"10 times smaller. {state}"
     )
-
-
-def count_correct(output: np.ndarray, target: np.ndarray) -> int:
-    """How many rows :func:`~scratchnet.metrics.accuracy` counts as right (unchecked)."""
-    if output.shape[1] == 1:
-        return int(np.count_nonzero((output > 0.5) == (target > 0.5)))
-    labels = target if target.ndim == 1 else target.argmax(axis=1)
-    return int(np.count_nonzero(output.argmax(axis=1) == labels))
-
-
-def batch_step(network: NeuralNetwork, loss: Loss):
-    """The forward and backward pass of one batch: ``(output, loss value, gradients)``.
-
-    When the loss and the output activation fuse (sigmoid with binary cross-entropy,
-    identity with softmax cross-entropy), the loss hands over dL/dz directly, which is
-    both cheaper and numerically safer than going through the activation's derivative.
-    """
-    last = network.layers[-1]
-    if isinstance(loss, BinaryCrossEntropy) and isinstance(last.activation, Sigmoid):
-        def step(X_batch: np.ndarray, y_batch: np.ndarray):
-            output = network.forward(X_batch, check=False)
-            value, grad_z = logits_value_and_gradient_bce(output, last.activation_input, y_batch)
-            return output, value, network.gradients(grad_z, from_logits=True, input_gradient=False)[0]
-    elif isinstance(loss, SoftmaxCrossEntropy):
-        def step(X_batch: np.ndarray, y_batch: np.ndarray):
-            output = network.forward(X_batch, check=False)
-            value, grad_z = loss.value_and_gradient(output, y_batch)
-            return output, value, network.gradients(grad_z, from_logits=True, input_gradient=False)[0]
-    else:
-        def step(X_batch: np.ndarray, y_batch: np.ndarray):
-            output = network.forward(X_batch, check=False)
-            value, grad_output = loss.value_and_gradient(output, y_batch)
-            return output, value, network.gradients(grad_output, input_gradient=False)[0]
-    return step
 
 
 def check_fit_data(

@@ -64,6 +64,8 @@ class NeuralNetwork:
             Layer(sizes[i], sizes[i + 1], activations[i], rng=rng, init=init, dtype=self.dtype)
             for i in range(len(sizes) - 1)
         ]
+        self._packed: Tuple[np.ndarray, List[np.ndarray]] | None = None
+        self.packed()
 
     @property
     def layer_sizes(self) -> List[int]:
@@ -72,6 +74,36 @@ class NeuralNetwork:
     def parameters(self) -> List[np.ndarray]:
         """Every trainable array, in the order ``[W1, b1, W2, b2, ...]``."""
         return [p for layer in self.layers for p in (layer.weights, layer.bias)]
+
+    def packed(self) -> Tuple[np.ndarray, List[np.ndarray]]:
+        """All parameters as one vector, and each layer's ``[weights; bias]`` block of it.
+
+        A layer's weights ``(in, out)`` with its bias row ``(1, out)`` under them form one
+        ``(in + 1, out)`` matrix, and ``x @ weights + bias`` equals ``[x, 1] @ [weights;
+        bias]``: a column of ones appended to the input turns the bias into one more row
+        of weights (the "bias trick"). The network keeps its parameters laid out this way
+        from the start: every ``layer.weights`` and ``layer.bias`` is a view of one vector,
+        so ``fit`` computes each layer with one matrix product and can update all
+        parameters at once. Arrays changed in place (``layer.weights[...] = w``) stay in
+        the vector; an array *replaced* (``layer.weights = w``) is copied back into it.
+        """
+        if self._packed is not None and all(
+            layer.weights is weights and layer.bias is bias
+            for layer, (weights, bias) in zip(self.layers, self._views)
+        ):
+            return self._packed
+        sizes = [(layer.input_size + 1) * layer.output_size for layer in self.layers]
+        vector = np.empty(sum(sizes), dtype=self.dtype)
+        blocks, begin = [], 0
+        for layer, size in zip(self.layers, sizes):
+            block = vector[begin:begin + size].reshape(layer.input_size + 1, layer.output_size)
+            block[:-1], block[-1:] = layer.weights, layer.bias
+            layer.weights, layer.bias = block[:-1], block[-1:]
+            blocks.append(block)
+            begin += size
+        self._packed = vector, blocks
+        self._views = [(layer.weights, layer.bias) for layer in self.layers]
+        return self._packed
 
     def check_input(self, x: Any, name: str = "x") -> np.ndarray:
         """Validate a batch of inputs and return it in the network's dtype."""

@@ -78,6 +78,23 @@ class Optimizer:
         check_gradients(parameters, gradients)
         self._update(parameters, gradients, self._state_for(parameters))
 
+    def fold(self) -> float:
+        """The factor a training loop may multiply into the gradients before :meth:`update`.
+
+        It is 1 for every optimizer except plain :class:`SGD`, whose step
+        ``learning_rate * gradient`` is linear in the gradient: a loop can then fold the
+        learning rate into dL/dz of the last layer, a small array, and every gradient
+        it backpropagates already carries it.
+        """
+        return 1.0
+
+    def update(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
+        """:meth:`step` without the checks, for a loop that owns its arrays (``fit``).
+
+        The gradients come multiplied by :meth:`fold`, and the optimizer may overwrite them.
+        """
+        self._update(parameters, gradients, self._state_for(parameters))
+
     def _state_for(self, parameters: Sequence[np.ndarray]) -> State:
         if not self.state_names:
             return []
@@ -142,6 +159,15 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs a momentum greater than 0, got momentum=0.0")
         self.nesterov = bool(nesterov)
         self.state_names = ("velocity",) if self.momentum else ()
+
+    def fold(self) -> float:
+        return 1.0 if self.momentum else self.learning_rate
+
+    def update(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
+        if self.momentum:
+            return super().update(parameters, gradients)
+        for parameter, gradient in zip(parameters, gradients):
+            parameter -= gradient  # the gradient already carries the learning rate
 
     def _update(
         self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray], state: State

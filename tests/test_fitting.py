@@ -22,6 +22,7 @@ from scratchnet import (
     train,
     xor,
 )
+from scratchnet.trainstep import TrainStep
 
 
 def xor_net(activation=ReLU(), dtype=np.float64):
@@ -166,11 +167,14 @@ def test_l2_step_adds_l2_times_weights_to_the_weight_gradients_only():
     fit(net, X, y, BinaryCrossEntropy(), SGD(lr), epochs=1, l2=l2)
     gradients, _ = ref.gradients(BinaryCrossEntropy().backward(ref.forward(X), y))
     for i, layer in enumerate(ref.layers):
-        np.testing.assert_allclose(net.layers[i].weights,
-                                   layer.weights - lr * (gradients[2 * i] + l2 * layer.weights),
-                                   rtol=1e-12)
-        np.testing.assert_allclose(net.layers[i].bias, layer.bias - lr * gradients[2 * i + 1],
-                                   rtol=1e-12)
+        # fit folds the learning rate into dL/dz before summing over the batch, so the
+        # roundings differ: compare to within rounding of the step's size
+        step_w = lr * (gradients[2 * i] + l2 * layer.weights)
+        np.testing.assert_allclose(net.layers[i].weights, layer.weights - step_w,
+                                   rtol=1e-12, atol=1e-12 * np.abs(step_w).max())
+        step_b = lr * gradients[2 * i + 1]
+        np.testing.assert_allclose(net.layers[i].bias, layer.bias - step_b,
+                                   rtol=1e-12, atol=1e-12 * np.abs(step_b).max())
 
 
 def test_l2_shrinks_the_weights_and_is_in_the_reported_loss():
@@ -199,9 +203,17 @@ def test_float32_trains_in_float32_end_to_end():
     X, labels = blobs()
     X = X.astype(np.float32)
     net = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0, init="he", dtype=np.float32)
+    before = [p.copy() for p in net.parameters()]
     fit(net, X, labels, SoftmaxCrossEntropy(), SGD(0.05), epochs=2, batch_size=16, rng=0)
-    for layer in net.layers:
+    for layer, old in zip(net.layers, before[::2]):
         assert layer.weights.dtype == layer.bias.dtype == np.float32
+        assert not np.array_equal(layer.weights, old)
+    # the arrays fit's step computes in (activations, dL/dz, gradients) stay float32
+    step = TrainStep(net, SoftmaxCrossEntropy(), SGD(0.05), X, labels, batch_size=16)
+    step(np.arange(16))
+    assert all(a.dtype == np.float32 for a in step.full.inputs + step.full.z + step.full.delta + [step.grad_vector])
+    for layer in net.layers:
+        layer.forward(X if layer is net.layers[0] else net.layers[0].output)
         assert layer.input.dtype == layer.activation_input.dtype == layer.output.dtype == np.float32
     gradients, _ = net.gradients(SoftmaxCrossEntropy().backward(net.forward(X), labels))
     assert all(g.dtype == np.float32 for g in gradients)
