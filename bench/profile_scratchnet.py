@@ -60,9 +60,7 @@ import scratchnet  # noqa: E402
 from scratchnet import (  # noqa: E402
     SGD, BinaryCrossEntropy, Identity, NeuralNetwork, ReLU, Sigmoid, SoftmaxCrossEntropy, fit,
 )
-from scratchnet.fitting import batch_step, count_correct  # noqa: E402
-from scratchnet.losses import logits_value_and_gradient_bce  # noqa: E402
-from scratchnet.optimizers import check_gradients  # noqa: E402
+from scratchnet.trainstep import TrainStep  # noqa: E402
 
 PACKAGE = Path(scratchnet.__file__).resolve().parent
 
@@ -150,40 +148,27 @@ def profile_xor() -> None:
     print("  cProfile of fit, per epoch (top functions by own time):")
     print_cprofile(profile, epochs, "epoch", ARGS.top)
 
-    # Each statement of fit's epoch in isolation, with the package's own functions.
+    # Each phase of fit's epoch in isolation: the TrainStep's own methods, as fit calls them.
     net = network()
-    loss = BinaryCrossEntropy()
     optimizer = SGD(0.1)
-    step = batch_step(net, loss)
-    parameters = net.parameters()
-    output, value, gradients = step(X, y)
-    last = net.layers[-1]
-    ns = dict(
-        X=X, y=y, net=net, step=step, optimizer=optimizer, parameters=parameters,
-        gradients=gradients, output=output, count_correct=count_correct, np=np,
-        check_gradients=check_gradients, last=last, value=value, l1=net.layers[0],
-        l2=net.layers[1], logits_value_and_gradient_bce=logits_value_and_gradient_bce,
-        grad_z=logits_value_and_gradient_bce(output, last.activation_input, y)[1],
-        history=[], time=time,
-    )
+    step = TrainStep(net, BinaryCrossEntropy(), optimizer, X, y, batch_size=4)
+    step()
+    arrays = step.full
+    ns = dict(step=step, arrays=arrays, y=y, truth=step.truth, optimizer=optimizer,
+              history=[], time=time, np=np, math=__import__("math"))
     n = 20_000
     rows = [
-        ("step(X, y)  [forward + loss + gradients]", "step(X, y)"),
-        ("  net.forward(X, check=False)", "net.forward(X, check=False)"),
-        ("    layer 1 forward (ReLU)", "l1.forward(X)"),
-        ("    layer 2 forward (Sigmoid)", "l2.forward(l1.output)"),
-        ("      Sigmoid.forward alone (exp(-logaddexp(0,-z)))", "l2.activation.forward(l2.activation_input)"),
-        ("  logits_value_and_gradient_bce", "logits_value_and_gradient_bce(output, last.activation_input, y)"),
-        ("  net.gradients(..., from_logits=True, input_gradient=False)",
-         "net.gradients(grad_z, from_logits=True, input_gradient=False)"),
-        ("optimizer.step(parameters, gradients)", "optimizer.step(parameters, gradients)"),
-        ("  check_gradients alone", "check_gradients(parameters, gradients)"),
-        ("count_correct(output, y)", "count_correct(output, y)"),
-        ("bookkeeping: X[slice], loss sum, isfinite, history, clock",
-         "X[slice(0, 4)]; y[slice(0, 4)]; t = value * 4; history.append(t / 4); "
-         "np.isfinite(history[-1]); history.append(time.perf_counter())"),
+        ("step()  [forward, loss, backward, update]", "step()"),
+        ("  step.forward(arrays)  [2 layers, bias trick]", "step.forward(arrays)"),
+        ("  step.loss_and_delta(...)  [BCE on logits, accuracy]",
+         "step.loss_and_delta(arrays, arrays.z[-1], y, truth)"),
+        ("  step.backward(arrays)", "step.backward(arrays)"),
+        ("  optimizer.update(...)  [one subtraction]", "optimizer.update(*step.update_arguments)"),
+        ("bookkeeping: loss sum, isfinite, history, clock",
+         "t = 0.4 * 4; math.isfinite(t); history.append(t / 4); history.append(1.0); "
+         "history.append(time.perf_counter())"),
     ]
-    print("\n  fit's epoch, statement by statement (timeit, best of 7, us per call):")
+    print("\n  fit's epoch, phase by phase (timeit, best of 7, us per call):")
     total = 0.0
     for label, stmt in rows:
         t = us(stmt, n, **ns)
@@ -191,7 +176,7 @@ def profile_xor() -> None:
             total += t
         print(f"    {t:8.2f}  {label}")
     print(f"    {total:8.2f}  sum of the top-level statements (measured epoch: "
-          f"{plain / epochs * 1e6:.1f} us; history.clear() between runs aside)")
+          f"{plain / epochs * 1e6:.1f} us)")
 
     # The chapter's epoch, the same way.
     np.random.seed(42)
@@ -375,7 +360,7 @@ def profile_mlp() -> None:
     print("\n  once per fit call (us):")
     check = "check_fit_data(net, X, labels, SoftmaxCrossEntropy(), 'X', 'y')"
     print(f"    {us(check, 3, 3, **ns):10.0f}"
-          "  check_fit_data (np.isfinite(X).all() on 47 M floats: a 45 MiB bool temporary)")
+          "  check_fit_data (np.isfinite on 47 M floats, in blocks of 256 Ki)")
     print(f"    {us('np.random.default_rng(1).permutation(60000)', 20, 3, **ns):10.0f}  rng.permutation(60000)")
 
     # The elementwise work fit does per batch that the hand-written loop avoids.
@@ -399,8 +384,8 @@ def profile_mlp() -> None:
         ("gather np.take(X, idx, axis=0, out=buf, mode='clip')", "np.take(X, idx, axis=0, out=xbuf, mode='clip')"),
         ("SGD  W -= lr * dW   (temporary + in-place pass)", "np.subtract(W, lr * dW, out=W)"),
         ("SGD  W -= dW        (one in-place pass)", "np.subtract(W, dW, out=W)"),
-        ("ReLU' (z > 0).astype(float32), then * g  (fit)", "g * (z > 0).astype(z.dtype)"),
-        ("ReLU' np.greater(z,0,out=mask); np.multiply(g,mask,out=g)",
+        ("ReLU' (z > 0).astype(float32), then * g  (the plain path)", "g * (z > 0).astype(z.dtype)"),
+        ("ReLU' np.greater(z,0,out=mask); np.multiply(g,mask,out=g)  (fit)",
          "np.greater(z, 0, out=mask); np.multiply(g, mask, out=out)"),
         ("z + b (new array) / np.maximum(z, 0) (new array)", "z + g; np.maximum(z, 0)"),
     ]:
@@ -416,8 +401,6 @@ def phase_table(X, labels, network) -> None:
     first batch, so both columns see the same (cached) data; the gather phase cycles
     through the epoch's real batches so that it reads X from memory as training does.
     """
-    from scratchnet.fitting import batch_step
-
     order = np.random.default_rng(1).permutation(60_000)
     batches = [order[i:i + 128] for i in range(0, 60_000 - 127, 128)]
     cycle = iter(())
@@ -436,17 +419,17 @@ def phase_table(X, labels, network) -> None:
     parameters = net.parameters()
     rows = batches[0]
     xb, yb = X[rows], labels[rows]
-    step = batch_step(net, loss)
-    output, value, gradients = step(xb, yb)
-    grad_z = loss.value_and_gradient(output, yb)[1]
+    step = TrainStep(net, loss, optimizer, X, labels, batch_size=128)
+    step(rows)
+    arrays = step.full
     hand_setup = ("import numpy as np\nnp.matmul(xb, W1, out=z1); z1 += b1; "
                   "np.greater(z1, 0.0, out=mask); np.multiply(z1, mask, out=z1); "
                   "np.matmul(z1, W2, out=z2); z2 += b2; z2_saved[...] = z2")
     W1, b1, W2, b2 = [p.copy() for p in parameters]
     ns = dict(
         np=np, X=X, labels=labels, next_rows=next_rows, net=net, loss=loss, optimizer=optimizer,
-        parameters=parameters, xb=xb, yb=yb, output=output, grad_z=grad_z, gradients=gradients,
-        count_correct=count_correct, value=value, W1=W1, b1=b1, W2=W2, b2=b2,
+        parameters=parameters, xb=xb, yb=yb, step=step, arrays=arrays, truth=step.truth[rows],
+        W1=W1, b1=b1, W2=W2, b2=b2,
         xbuf=np.empty((128, 784), np.float32), ybuf=np.empty(128, labels.dtype),
         z1=np.empty((128, 256), np.float32), mask=np.empty((128, 256), bool),
         z2=np.empty((128, 10), np.float32), rowmax=np.empty((128, 1), np.float32),
@@ -470,17 +453,17 @@ def phase_table(X, labels, network) -> None:
     hand_sgd = "W1 -= dW1; b1 -= db1; W2 -= dW2; b2 -= db2"
     phases = [
         ("gather the batch",
-         "rows = next_rows(); X_batch, y_batch = X[rows], labels[rows]",
+         "rows = next_rows(); np.take(X, rows, axis=0, out=arrays.inputs[0][:, :-1], mode='clip'); "
+         "labels[rows]",
          "rows = next_rows(); np.take(X, rows, axis=0, out=xbuf, mode='clip'); "
          "np.take(labels, rows, out=ybuf, mode='clip')"),
-        ("forward (2 layers)", "net.forward(xb, check=False)", hand_forward),
-        ("softmax cross-entropy value + dL/dz", "loss.value_and_gradient(output, yb)", hand_loss),
-        ("backward (weights, biases; no dL/dx)",
-         "net.gradients(grad_z, from_logits=True, input_gradient=False)", hand_backward),
-        ("SGD update", "optimizer.step(parameters, gradients)", hand_sgd),
-        ("accuracy count", "count_correct(output, yb)", "pass"),
+        ("forward (2 layers)", "step.forward(arrays)", hand_forward),
+        ("softmax cross-entropy value + dL/dz (+ accuracy in fit)",
+         "step.loss_and_delta(arrays, arrays.z[-1], yb, truth)", hand_loss),
+        ("backward (weights, biases; no dL/dx)", "step.backward(arrays)", hand_backward),
+        ("SGD update", "optimizer.update(*step.update_arguments)", hand_sgd),
         ("bookkeeping (loss/accuracy sums, loop)",
-         "t = value * 128; t += 3; rows = slice(0, 128)", "pass"),
+         "t = 2.3 * 128; t += 3; yb[0]", "pass"),
     ]
     print("\n  one batch, phase by phase (timeit, best of 15 alternating runs of 100, us): fit's own "
           "functions vs the hand-written loop's statements")
