@@ -16,14 +16,38 @@ import numpy as np
 
 
 class Activation:
-    """Base class for activation functions"""
+    """Base class for activation functions
+
+    A subclass defines ``forward`` and ``backward``. Both take an array ``x`` of any
+    shape (in a layer, the pre-activation of shape ``(n, units)``) and return an
+    array of the same shape and dtype.
+
+    Example
+    -------
+    A new activation is a subclass with these two methods:
+
+    >>> import numpy as np
+    >>> from scratchnet import Activation
+    >>> class Square(Activation):
+    ...     @staticmethod
+    ...     def forward(x):
+    ...         return x * x
+    ...
+    ...     @staticmethod
+    ...     def backward(x):
+    ...         return 2 * x
+    >>> Square(), Square().forward(np.array([-1.0, 3.0]))
+    (Square(), array([1., 9.]))
+    """
 
     @staticmethod
     def forward(x: np.ndarray) -> np.ndarray:
+        """The function applied to every element of ``x``."""
         raise NotImplementedError
 
     @staticmethod
     def backward(x: np.ndarray) -> np.ndarray:
+        """The derivative of the function at every element of ``x``."""
         raise NotImplementedError
 
     def derivative(self, x: np.ndarray, output: np.ndarray) -> np.ndarray:
@@ -50,6 +74,13 @@ class Identity(Activation):
 
     Used for the last layer when the loss wants raw scores (logits), as
     :class:`~scratchnet.losses.SoftmaxCrossEntropy` does, or for regression.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import Identity
+    >>> Identity().forward(np.array([-2.0, 0.0, 3.0]))
+    array([-2.,  0.,  3.])
     """
 
     @staticmethod
@@ -67,6 +98,14 @@ class ReLU(Activation):
     The derivative is 1 where ``x > 0`` and 0 elsewhere (0 at ``x = 0`` too, as in
     the chapter). A unit whose pre-activation is negative for every input passes
     no gradient back at all: it is *dead*, and gradient descent cannot revive it.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import ReLU
+    >>> x = np.array([-2.0, 0.0, 3.0])
+    >>> ReLU().forward(x), ReLU().backward(x)
+    (array([0., 0., 3.]), array([0., 0., 1.]))
     """
 
     @staticmethod
@@ -86,6 +125,14 @@ class LeakyReLU(Activation):
     derivative is ``alpha`` rather than 0 there: a unit that is switched off for
     every input still passes a little gradient back, and can recover. It cannot
     die the way a ReLU unit does.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import LeakyReLU
+    >>> x = np.array([-2.0, 0.0, 3.0])
+    >>> LeakyReLU(alpha=0.1).forward(x), LeakyReLU(alpha=0.1).backward(x)
+    (array([-0.2,  0. ,  3. ]), array([0.1, 0.1, 1. ]))
     """
 
     def __init__(self, alpha: float = 0.01) -> None:
@@ -123,6 +170,14 @@ class Sigmoid(Activation):
 
     Its derivative is ``s * (1 - s)`` with ``s = sigmoid(x)``: at most 1/4 (at 0),
     and nearly 0 when ``|x|`` is large, which is why saturated sigmoids learn slowly.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import Sigmoid
+    >>> x = np.array([-800.0, 0.0, 800.0])  # no overflow warning
+    >>> Sigmoid().forward(x), Sigmoid().backward(x)
+    (array([0. , 0.5, 1. ]), array([0.  , 0.25, 0.  ]))
     """
 
     @staticmethod
@@ -142,6 +197,14 @@ class Tanh(Activation):
     """Hyperbolic tangent: ``tanh(x)``, squashing into (-1, 1) and centred at 0.
 
     Its derivative is ``1 - tanh(x)**2``: 1 at the origin, nearly 0 far from it.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import Tanh
+    >>> x = np.array([0.0, 20.0])
+    >>> Tanh().forward(x), Tanh().backward(x)
+    (array([0., 1.]), array([1., 0.]))
     """
 
     @staticmethod

@@ -9,7 +9,7 @@ NumPy's ``matmul`` multiplies the whole stack in one call.
 Run ``r`` of a :class:`NetworkBatch` starts from exactly the weights
 ``NeuralNetwork(layer_sizes, activations, rng=rngs[r], init=init)`` would draw,
 and every step does the same arithmetic, in the same order, as the one-network
-path (:func:`scratchnet.train`): the trajectories are equal, number for number.
+path (:func:`~scratchnet.training.train`): the trajectories are equal, number for number.
 """
 
 from __future__ import annotations
@@ -32,14 +32,18 @@ class NetworkBatch:
     ``biases[l]`` has shape ``(runs, 1, layer_sizes[l + 1])``. Inputs ``X`` of shape
     ``(n, inputs)`` are shared by all runs; outputs have shape ``(runs, n, outputs)``.
 
+    ``layer_sizes``, ``activations``, ``init`` and ``dtype`` mean what they mean for
+    :class:`~scratchnet.network.NeuralNetwork`; ``rngs`` holds one random generator
+    or seed per run.
+
     Example
     -------
     >>> import numpy as np
     >>> from scratchnet import NetworkBatch, ReLU, Sigmoid, xor
-    >>> batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(100))
+    >>> batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(10))
     >>> X, y = xor()
     >>> batch.forward(X).shape
-    (100, 4, 1)
+    (10, 4, 1)
     """
 
     def __init__(
@@ -73,6 +77,15 @@ class NetworkBatch:
         The batches must share layer sizes, activations and dtype; they may differ
         in initialization. Runs never interact, so each run trains exactly as it
         would in its own batch.
+
+        Example
+        -------
+        >>> from scratchnet import NetworkBatch, ReLU, Sigmoid
+        >>> sizes, activations = [2, 4, 1], [ReLU(), Sigmoid()]
+        >>> seed = NetworkBatch(sizes, activations, rngs=range(3))
+        >>> he = NetworkBatch(sizes, activations, rngs=range(3), init="he")
+        >>> NetworkBatch.concatenate([seed, he]).n_runs
+        6
         """
         batches = list(batches)
         if not batches:
@@ -97,10 +110,12 @@ class NetworkBatch:
 
     @property
     def n_runs(self) -> int:
+        """How many networks the batch holds."""
         return self.weights[0].shape[0]
 
     @property
     def layer_sizes(self) -> List[int]:
+        """The width of every layer, input first, as for ``NeuralNetwork``."""
         return [self.weights[0].shape[1]] + [w.shape[2] for w in self.weights]
 
     def forward(self, X: np.ndarray) -> np.ndarray:
@@ -182,9 +197,24 @@ def train_batch(
     """Train every run of ``batch`` with the chapter's loop (binary cross-entropy, plain
     gradient descent on the full batch).
 
-    Returns the losses of epochs ``0, loss_every, 2 * loss_every, ...``, shape
-    ``(ceil(epochs / loss_every), runs)``; a larger ``loss_every`` saves the time of
-    computing losses nobody reads.
+    ``X`` of shape ``(n, inputs)`` is shared by all runs and ``y`` of shape
+    ``(n, outputs)`` holds the 0/1 targets. Returns the losses of epochs
+    ``0, loss_every, 2 * loss_every, ...``, shape ``(ceil(epochs / loss_every), runs)``;
+    a larger ``loss_every`` saves the time of computing losses nobody reads.
+
+    Example
+    -------
+    >>> from scratchnet import NetworkBatch, Sigmoid, Tanh, xor
+    >>> from scratchnet import learned, train_batch
+    >>> X, y = xor()
+    >>> batch = NetworkBatch([2, 4, 1], [Tanh(), Sigmoid()], rngs=range(8),
+    ...                      init="xavier")
+    >>> losses = train_batch(batch, X, y, epochs=2000, learning_rate=0.5,
+    ...                      loss_every=100)
+    >>> losses.shape
+    (20, 8)
+    >>> int(learned(batch.forward(X), y).sum())  # runs that learned XOR
+    8
     """
     X, y = check_batch_args(batch, X, y, epochs, learning_rate, loss_every)
 
@@ -233,5 +263,15 @@ def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.nd
 
     ``outputs`` has shape ``(runs, n, k)`` and ``y`` (0/1 targets) ``(n, k)``;
     returns a boolean array of shape ``(runs,)``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import learned, xor
+    >>> X, y = xor()  # targets 0, 1, 1, 0
+    >>> outputs = np.array([[[0.1], [0.9], [0.8], [0.2]],   # run 0: all right
+    ...                     [[0.6], [0.9], [0.8], [0.2]]])  # run 1: not
+    >>> learned(outputs, y)
+    array([ True, False])
     """
     return np.all((outputs > threshold) == (y > threshold), axis=(1, 2))

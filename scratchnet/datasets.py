@@ -29,6 +29,18 @@ def xor(dtype: Any = np.float64) -> Tuple[np.ndarray, np.ndarray]:
     """The XOR problem of the chapter: four points, label 1 when exactly one input is 1.
 
     Returns ``X`` of shape ``(4, 2)`` and ``y`` of shape ``(4, 1)``.
+
+    Example
+    -------
+    >>> from scratchnet import xor
+    >>> X, y = xor()
+    >>> X
+    array([[0., 0.],
+           [0., 1.],
+           [1., 0.],
+           [1., 1.]])
+    >>> y.ravel()
+    array([0., 1., 1., 0.])
     """
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
     y = np.array([[0], [1], [1], [0]], dtype=dtype)
@@ -114,6 +126,13 @@ def moons(
 
     Returns ``X`` of shape ``(n_samples, 2)`` and ``y`` of shape ``(n_samples, 1)``
     holding 0.0 and 1.0, both of dtype ``dtype``.
+
+    Example
+    -------
+    >>> from scratchnet import moons
+    >>> X, y = moons(n_samples=100, noise=0.1, rng=0)
+    >>> X.shape, y.shape, int(y.sum())
+    ((100, 2), (100, 1), 50)
     """
     n = _check_n_samples(n_samples, 2, "one point per moon")
     noise = _check_noise(noise)
@@ -163,6 +182,13 @@ def circles(
 
     Returns ``X`` of shape ``(n_samples, 2)`` and ``y`` of shape ``(n_samples, 1)``
     holding 0.0 (outer) and 1.0 (inner), both of dtype ``dtype``.
+
+    Example
+    -------
+    >>> from scratchnet import circles
+    >>> X, y = circles(n_samples=100, noise=0.05, factor=0.5, rng=0)
+    >>> X.shape, y.shape, int(y.sum())
+    ((100, 2), (100, 1), 50)
     """
     n = _check_n_samples(n_samples, 2, "one point per circle")
     noise = _check_noise(noise)
@@ -227,6 +253,14 @@ def spirals(
     Returns ``X`` of shape ``(n_samples, 2)`` and dtype ``dtype``, and ``labels`` of
     shape ``(n_samples,)``, dtype ``int64``, in ``0 .. n_classes - 1`` (turn them
     into targets with :func:`one_hot`).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import spirals
+    >>> X, labels = spirals(n_samples=300, n_classes=3, rng=0)
+    >>> X.shape, labels.shape, np.bincount(labels)
+    ((300, 2), (300,), array([100, 100, 100]))
     """
     k = check_positive_int(n_classes, "n_classes")
     n = _check_n_samples(n_samples, k, f"one point per class, n_classes={k}")
@@ -258,6 +292,14 @@ def one_hot(labels: Any, n_classes: int | None = None, dtype: Any = np.float64) 
     same number of columns. ``labels.argmax`` of the result gives the labels back.
 
     Returns an array of shape ``(len(labels), n_classes)`` and dtype ``dtype``.
+
+    Example
+    -------
+    >>> from scratchnet import one_hot
+    >>> one_hot([0, 2, 1])
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 1., 0.]])
     """
     array = np.asarray(labels)
     if array.dtype.kind not in "iu":
@@ -303,6 +345,15 @@ def train_test_split(
     ``(n, k)``. Dtypes are kept.
 
     Returns ``(X_train, X_test, y_train, y_test)``.
+
+    Example
+    -------
+    >>> from scratchnet import moons, train_test_split
+    >>> X, y = moons(n_samples=100, rng=0)
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     X, y, test_size=0.25, rng=0)
+    >>> X_train.shape, X_test.shape, y_train.shape, y_test.shape
+    ((75, 2), (25, 2), (75, 1), (25, 1))
     """
     X = np.asarray(X)
     y = np.asarray(y)

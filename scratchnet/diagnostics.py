@@ -11,7 +11,7 @@ from .network import NeuralNetwork
 
 
 class Recorder:
-    """A ``callback`` for :func:`scratchnet.train` that keeps snapshots of a run.
+    """A ``callback`` for :func:`~scratchnet.training.train` that keeps snapshots of a run.
 
     Every ``every`` epochs it copies, from the forward pass just made (before that
     epoch's update), each layer's pre-activation ``z`` and output. After training:
@@ -19,6 +19,17 @@ class Recorder:
     * ``epochs``: shape ``(T,)``, the epochs recorded;
     * ``pre_activations[l]``: shape ``(T, n, units)``, layer ``l``'s ``z`` per input;
     * ``activations[l]``: shape ``(T, n, units)``, layer ``l``'s output per input.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid, train, xor
+    >>> from scratchnet import Recorder
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    >>> recorder = Recorder(every=10)
+    >>> losses = train(net, X, y, epochs=100, callback=recorder)
+    >>> recorder.epochs.shape, recorder.pre_activations[0].shape
+    ((10,), (10, 4, 4))
     """
 
     def __init__(self, every: int = 10) -> None:
@@ -35,14 +46,17 @@ class Recorder:
 
     @property
     def epochs(self) -> np.ndarray:
+        """The epochs recorded, shape ``(T,)``."""
         return np.array(self._epochs)
 
     @property
     def pre_activations(self) -> List[np.ndarray]:
+        """One array per layer, shape ``(T, n, units)``: its ``z`` for every input."""
         return [np.stack(per_layer) for per_layer in zip(*self._z)]
 
     @property
     def activations(self) -> List[np.ndarray]:
+        """One array per layer, shape ``(T, n, units)``: its output for every input."""
         return [np.stack(per_layer) for per_layer in zip(*self._a)]
 
 
@@ -52,6 +66,15 @@ def dead_units(pre_activation: np.ndarray) -> np.ndarray:
     ``pre_activation`` has shape ``(..., n, units)``; the result ``(..., units)``.
     A dead unit outputs 0 and has derivative 0 on every input, so no gradient
     reaches its weights: nothing in gradient descent can bring it back.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import dead_units
+    >>> z = np.array([[-1.0, 2.0, 0.5],
+    ...               [-0.5, 0.0, -3.0]])  # 2 inputs, 3 units
+    >>> dead_units(z)
+    array([ True, False, False])
     """
     return np.all(pre_activation <= 0, axis=-2)
 
@@ -60,6 +83,16 @@ def layer_outputs(network: NeuralNetwork, X: np.ndarray, layer: int = 0) -> np.n
     """What layer ``layer`` of ``network`` outputs for the inputs ``X``: ``(n, units)``.
 
     Runs a fresh forward pass, so the result never comes from an older call's cache.
+    ``X`` has shape ``(n, inputs)``.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid, xor
+    >>> from scratchnet import layer_outputs
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    >>> layer_outputs(net, X, layer=0).shape  # 4 inputs, 4 hidden units
+    (4, 4)
     """
     network.forward(X)
     return network.layers[layer].output.copy()

@@ -25,7 +25,20 @@ from .stats import Rate, success_rate
 
 @dataclass(frozen=True)
 class Config:
-    """One training setup: architecture, activations, initialization, learning rate, epochs."""
+    """One training setup: architecture, activations, initialization, learning rate, epochs.
+
+    The fields mean what they mean for :class:`~scratchnet.network.NeuralNetwork`
+    and :func:`~scratchnet.training.train`; tuples rather than lists, so that a
+    configuration can be hashed and compared.
+
+    Example
+    -------
+    >>> from scratchnet import ReLU, Sigmoid
+    >>> from scratchnet.experiments import Config
+    >>> Config((2, 4, 1), (ReLU(), Sigmoid()), init="he")
+    Config(layer_sizes=(2, 4, 1), activations=(ReLU(), Sigmoid()),
+           init='he', learning_rate=0.1, epochs=10000)
+    """
 
     layer_sizes: Tuple[int, ...]
     activations: Tuple[Activation, ...]
@@ -40,7 +53,9 @@ class Result:
 
     ``learned[r]`` says whether run ``r`` got every output on the right side of 0.5;
     ``losses`` has shape ``(ceil(epochs / loss_every), runs)``; ``outputs`` has shape
-    ``(runs, n, outputs)`` after training.
+    ``(runs, n, outputs)`` after training; ``rate`` is the
+    :class:`~scratchnet.stats.Rate` of ``learned``. Made by :func:`run_experiment`
+    (see its example).
     """
 
     config: Config
@@ -55,7 +70,10 @@ class Result:
         self.rate = success_rate(self.learned)
 
     def epochs_to_reach(self, threshold: float) -> np.ndarray:
-        """For each run, the first recorded epoch with loss below ``threshold`` (NaN if never)."""
+        """For each run, the first recorded epoch with loss below ``threshold`` (NaN if never).
+
+        Shape ``(runs,)``; epochs are recorded every ``loss_every``.
+        """
         below = self.losses < threshold
         first = np.argmax(below, axis=0).astype(float) * self.loss_every
         first[~below.any(axis=0)] = np.nan
@@ -65,7 +83,27 @@ class Result:
 def run_experiment(
     config: Config, X: np.ndarray, y: np.ndarray, seeds: Sequence[int], loss_every: int = 100
 ) -> Result:
-    """Train ``config`` from every seed in ``seeds`` at once and collect the outcome."""
+    """Train ``config`` from every seed in ``seeds`` at once and collect the outcome.
+
+    ``X`` and ``y`` are shared by all runs, as for
+    :func:`~scratchnet.batched.train_batch`; the loss is recorded every
+    ``loss_every`` epochs.
+
+    Example
+    -------
+    >>> from scratchnet import Sigmoid, Tanh, xor
+    >>> from scratchnet.experiments import Config, run_experiment
+    >>> X, y = xor()
+    >>> config = Config((2, 4, 1), (Tanh(), Sigmoid()), init="xavier",
+    ...                 learning_rate=0.5, epochs=2000)
+    >>> result = run_experiment(config, X, y, range(20), loss_every=100)
+    >>> result.losses.shape, result.outputs.shape
+    ((20, 20), (20, 4, 1))
+    >>> print(result.rate)
+    20/20 = 100.0% (95% CI 83.9% to 100.0%)
+    >>> result.epochs_to_reach(0.1)[:3]
+    array([200., 200., 100.])
+    """
     return _run_group([config], X, y, seeds, loss_every)[0]
 
 
@@ -123,6 +161,23 @@ def run_experiments(
     computes the same numbers wherever it is trained. Worker processes are started
     fresh ("spawn"), so a script that uses them needs the usual
     ``if __name__ == "__main__":`` guard; notebooks do not.
+
+    Returns one :class:`Result` per configuration, under the same names and in the
+    same order as ``configs``.
+
+    Example
+    -------
+    >>> from scratchnet import ReLU, Sigmoid, xor
+    >>> from scratchnet.experiments import Config, run_experiments
+    >>> X, y = xor()
+    >>> relu = (ReLU(), Sigmoid())
+    >>> configs = {
+    ...     "seed": Config((2, 4, 1), relu, epochs=1000),
+    ...     "he": Config((2, 4, 1), relu, init="he", epochs=1000),
+    ... }
+    >>> results = run_experiments(configs, X, y, seeds=range(10))
+    >>> {name: result.rate.trials for name, result in results.items()}
+    {'seed': 10, 'he': 10}
     """
     groups: Dict[tuple, List[str]] = {}
     for name, config in configs.items():

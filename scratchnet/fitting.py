@@ -35,6 +35,16 @@ class History:
     L2 term), ``accuracy`` the training accuracy of the same batches, ``val_loss`` and
     ``val_accuracy`` the same on the validation data at the end of the epoch (empty
     without validation data), and ``seconds`` the wall time since training started.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, SGD, Sigmoid, Tanh, fit, xor
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 4, 1], [Tanh(), Sigmoid()], rng=0)
+    >>> history = fit(net, X, y, optimizer=SGD(0.5), epochs=5,
+    ...               validation_data=(X, y))
+    >>> len(history.loss), len(history.val_accuracy), len(history.seconds)
+    (5, 5, 5)
     """
 
     loss: List[float] = field(default_factory=list)
@@ -68,6 +78,16 @@ def fit(
     like the chapter does.
 
     ``loss`` defaults to binary cross-entropy and ``optimizer`` to ``SGD(0.01)``.
+
+    Example
+    -------
+    >>> from scratchnet import Adam, NeuralNetwork, Sigmoid, Tanh, fit, xor
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 4, 1], [Tanh(), Sigmoid()], rng=0,
+    ...                     init="xavier")
+    >>> history = fit(net, X, y, optimizer=Adam(0.05), epochs=300)
+    >>> len(history.loss), history.accuracy[-1]
+    (300, 1.0)
     """
     loss = loss or BinaryCrossEntropy()
     optimizer = optimizer or SGD(0.01)

@@ -26,7 +26,17 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     """Central-difference gradient of the scalar ``f()`` with respect to the array ``x``.
 
     ``f`` takes no arguments and reads ``x``, which is nudged in place one entry at
-    a time and restored exactly afterwards.
+    a time and restored exactly afterwards. ``h`` is the size of the nudge. The
+    result has the shape of ``x`` and dtype float64.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import numerical_gradient
+    >>> x = np.array([1.0, 2.0])
+    >>> gradient = numerical_gradient(lambda: float(np.sum(x**2)), x)
+    >>> np.round(gradient, 6)  # exactly 2 x
+    array([2., 4.])
     """
     grad = np.zeros_like(x, dtype=np.float64)
     for i in np.ndindex(x.shape):
@@ -41,7 +51,16 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """Largest element-wise ``|a - n| / max(|a|, |n|)`` (0 where both are 0)."""
+    """Largest element-wise ``|a - n| / max(|a|, |n|)`` (0 where both are 0).
+
+    ``analytic`` and ``numeric`` are arrays of the same shape.
+
+    Example
+    -------
+    >>> from scratchnet import relative_error
+    >>> f"{relative_error([1.0, 2.0], [1.0, 2.0002]):.1e}"
+    '1.0e-04'
+    """
     analytic = np.asarray(analytic, dtype=np.float64)
     numeric = np.asarray(numeric, dtype=np.float64)
     scale = np.maximum(np.abs(analytic), np.abs(numeric))
@@ -53,10 +72,25 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
 def check_layer(
     layer: Layer, x: np.ndarray, grad_output: np.ndarray, h: float = 1e-5
 ) -> Dict[str, float]:
-    """Relative errors of ``Layer.backward`` for the input, the weights and the bias.
+    """Relative errors of :meth:`Layer.backward <scratchnet.layer.Layer.backward>` for the input,
+    the weights and the bias.
 
     The scalar checked is ``sum(layer.forward(x) * grad_output)``, whose gradient
-    with respect to the layer's output is exactly ``grad_output``.
+    with respect to the layer's output is exactly ``grad_output``. ``x`` has shape
+    ``(n, input_size)`` and ``grad_output`` shape ``(n, output_size)``. Returns
+    ``{"input": ..., "weights": ..., "bias": ...}``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import Layer, Tanh, check_layer
+    >>> layer = Layer(3, 2, Tanh(), rng=0, init="xavier")
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.standard_normal((4, 3))            # 4 samples, 3 inputs
+    >>> grad_output = rng.standard_normal((4, 2))  # dL/d(output)
+    >>> errors = check_layer(layer, x, grad_output)
+    >>> all(error < 1e-7 for error in errors.values())
+    True
     """
     layer.forward(x)
     grad_input, grad_weights, grad_bias = layer.backward(grad_output)
@@ -80,7 +114,23 @@ def check_network(
 ) -> Dict[str, float]:
     """Relative error of every parameter's gradient of ``loss(network(x), y)``.
 
-    Keys are ``"layers[i].weights"`` and ``"layers[i].bias"``, plus ``"input"``.
+    ``x`` has shape ``(n, inputs)`` and ``y`` the shape of the network's output,
+    ``(n, outputs)``; ``loss`` defaults to binary cross-entropy. Keys are
+    ``"layers[i].weights"`` and ``"layers[i].bias"``, plus ``"input"``.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, Sigmoid, Tanh, xor
+    >>> from scratchnet import check_network
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 3, 1], [Tanh(), Sigmoid()], rng=0,
+    ...                     init="xavier")
+    >>> errors = check_network(net, X, y)
+    >>> list(errors)
+    ['layers[0].weights', 'layers[0].bias',
+     'layers[1].weights', 'layers[1].bias', 'input']
+    >>> max(errors.values()) < 1e-7
+    True
     """
     loss = loss or BinaryCrossEntropy()
     x = np.array(x, dtype=network.dtype)

@@ -25,7 +25,19 @@ SCHEMES = ("seed", "xavier", "he")
 
 
 def weight_std(fan_in: int, fan_out: int, init: Init) -> float:
-    """The standard deviation that scheme ``init`` uses for a ``fan_in`` x ``fan_out`` layer."""
+    """The standard deviation that scheme ``init`` uses for a ``fan_in`` x ``fan_out`` layer.
+
+    ``init`` is ``"seed"``, ``"xavier"``, ``"he"`` or a positive number (see the
+    module's description above).
+
+    Example
+    -------
+    >>> from scratchnet import weight_std
+    >>> weight_std(2, 4, "seed"), weight_std(2, 4, "he")  # he: sqrt(2 / 2)
+    (0.01, 1.0)
+    >>> round(weight_std(2, 4, "xavier"), 4)  # sqrt(2 / (2 + 4))
+    0.5774
+    """
     if isinstance(init, str):
         if init == "seed":
             return 0.01
@@ -49,6 +61,16 @@ def as_rng(rng: Any) -> Any:
     ``standard_normal`` method) is used as it is, so ``np.random.RandomState(42)``
     replays the chapter's ``np.random.seed(42)`` stream. Nothing here touches
     NumPy's global random state.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet.init import as_rng
+    >>> type(as_rng(42)).__name__
+    'Generator'
+    >>> chapter = np.random.RandomState(42)
+    >>> as_rng(chapter) is chapter
+    True
     """
     if rng is None:
         return np.random.default_rng()

@@ -31,6 +31,19 @@ class BinaryCrossEntropy:
 
     ``output`` and ``target`` must have the same shape: a ``(4,)`` target against a
     ``(4, 1)`` output is an error, not a broadcast ``(4, 4)`` loss.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import BinaryCrossEntropy
+    >>> p = np.array([[0.9], [0.2]])  # outputs, shape (n, 1)
+    >>> y = np.array([[1.0], [0.0]])  # targets, same shape
+    >>> loss = BinaryCrossEntropy()
+    >>> round(loss.forward(p, y), 4)  # -(log 0.9 + log 0.8) / 2
+    0.1643
+    >>> loss.backward(p, y)
+    array([[-0.55555556],
+           [ 0.625     ]])
     """
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
@@ -105,13 +118,32 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     ``softmax(z)_k = exp(z_k) / sum_j exp(z_j)`` does not change when the same number
     is subtracted from every ``z_k``; subtracting the maximum keeps ``exp`` at most 1
     (no overflow) and the sum at least 1 (no ``log(0)``): the log-sum-exp trick.
+    ``logits`` has shape ``(n, k)``; so has the result.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet.losses import log_softmax
+    >>> log_softmax(np.array([[1000.0, 1000.0]]))  # exp(1000) overflows
+    array([[-0.69314718, -0.69314718]])
     """
     shifted = logits - logits.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
-    """Class probabilities from raw scores, row by row (stable, see :func:`log_softmax`)."""
+    """Class probabilities from raw scores, row by row (stable, see :func:`log_softmax`).
+
+    ``logits`` has shape ``(n, k)``; every row of the result is positive and sums to 1.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import softmax
+    >>> softmax(np.array([[1.0, 1.0], [0.0, np.log(3.0)]]))
+    array([[0.5 , 0.5 ],
+           [0.25, 0.75]])
+    """
     return np.exp(log_softmax(logits))
 
 
@@ -124,8 +156,21 @@ class SoftmaxCrossEntropy:
     target. The network's last layer must therefore be linear
     (:class:`~scratchnet.activations.Identity`).
 
-    ``target`` is either integer class labels of shape ``(n,)`` or one-hot (or
-    probability) rows of shape ``(n, k)``.
+    ``output`` holds the scores, shape ``(n, k)`` for ``k`` classes; ``target`` is
+    either integer class labels of shape ``(n,)`` or one-hot (or probability) rows
+    of shape ``(n, k)``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import SoftmaxCrossEntropy
+    >>> scores = np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])  # 3 classes
+    >>> labels = np.array([0, 2])
+    >>> round(SoftmaxCrossEntropy().forward(scores, labels), 4)
+    0.6691
+    >>> np.round(SoftmaxCrossEntropy().backward(scores, labels), 4)
+    array([[-0.1065,  0.0533,  0.0533],
+           [ 0.1667,  0.1667, -0.3333]])
     """
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
@@ -186,14 +231,29 @@ class MeanSquaredError:
     """Mean squared error: ``L = mean((output - target)**2)``, for regression.
 
     Its gradient with respect to the output is ``2 (output - target) / n``, with
-    ``n`` the number of outputs averaged over.
+    ``n`` the number of outputs averaged over. ``output`` and ``target`` must have
+    the same shape.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import MeanSquaredError
+    >>> output = np.array([[1.0], [3.0]])
+    >>> target = np.array([[0.0], [2.0]])
+    >>> MeanSquaredError().forward(output, target)
+    1.0
+    >>> MeanSquaredError().backward(output, target)
+    array([[1.],
+           [1.]])
     """
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        """The mean squared error over all outputs."""
         output, target = BinaryCrossEntropy._checked(output, target)
         return self.value_and_gradient(output, target)[0]
 
     def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """dL/d(output), same shape and dtype as ``output``."""
         output, target = BinaryCrossEntropy._checked(output, target)
         return self.value_and_gradient(output, target)[1]
 

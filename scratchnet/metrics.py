@@ -13,6 +13,19 @@ def accuracy(output: np.ndarray, target: np.ndarray) -> float:
     * Several columns (class scores or probabilities): the prediction is the column
       with the largest value, and the target is integer labels ``(n,)`` or one-hot
       rows ``(n, k)``.
+
+    ``output`` must be 2-D, one row per sample.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import accuracy
+    >>> p = np.array([[0.8], [0.3], [0.6]])  # one sigmoid output
+    >>> accuracy(p, np.array([[1.0], [0.0], [0.0]]))  # the third is wrong
+    0.6666666666666666
+    >>> scores = np.array([[2.0, 0.1, 0.3], [0.2, 0.1, 1.5]])
+    >>> accuracy(scores, np.array([0, 1]))  # row 2 picks class 2, not 1
+    0.5
     """
     output = np.asarray(output)
     target = np.asarray(target)

@@ -26,7 +26,8 @@ class NeuralNetwork:
     -------
     >>> import numpy as np
     >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid
-    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=np.random.RandomState(42))
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()],
+    ...                     rng=np.random.RandomState(42))
     >>> net.forward(np.array([[0.0, 1.0]])).shape
     (1, 1)
     """
@@ -171,6 +172,14 @@ class NeuralNetwork:
 
 
 def count_parameters(network: NeuralNetwork) -> int:
-    """Number of trainable numbers in ``network``."""
+    """Number of trainable numbers in ``network``.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid, count_parameters
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    >>> count_parameters(net)  # (2 * 4 + 4) + (4 * 1 + 1)
+    17
+    """
     return sum(p.size for p in network.parameters())
 

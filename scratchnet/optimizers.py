@@ -61,6 +61,19 @@ class Optimizer:
 
     Hyperparameters are kept as Python floats: NumPy combines a Python float with a
     float32 array in float32, while a NumPy float64 scalar would upcast it.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import Optimizer
+    >>> class SignSGD(Optimizer):
+    ...     def _update(self, parameters, gradients, state):
+    ...         for parameter, gradient in zip(parameters, gradients):
+    ...             parameter -= self.learning_rate * np.sign(gradient)
+    >>> w = np.array([1.0, 1.0])
+    >>> SignSGD(0.1).step([w], [np.array([5.0, -0.01])])
+    >>> w
+    array([0.9, 1.1])
     """
 
     state_names: Tuple[str, ...] = ()
@@ -146,6 +159,20 @@ class SGD(Optimizer):
 
     Parameters are updated in place, so a layer's ``weights`` array stays the
     same object through training.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import SGD
+    >>> w = np.array([1.0, 2.0])
+    >>> SGD(learning_rate=0.1).step([w], [np.array([1.0, -1.0])])
+    >>> w  # changed in place
+    array([0.9, 2.1])
+    >>> sgd, w = SGD(learning_rate=0.1, momentum=0.9), np.array([1.0])
+    >>> for _ in range(2):
+    ...     sgd.step([w], [np.array([1.0])])
+    >>> w  # steps of 0.1, then 0.1 * (0.9 + 1)
+    array([0.71])
     """
 
     def __init__(
@@ -210,6 +237,15 @@ class RMSProp(Optimizer):
     long whatever the scale of the gradient. A single learning rate then suits
     steep and flat directions alike. ``eps`` keeps the division finite where the
     gradients have been zero.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import RMSProp
+    >>> w = np.array([1.0, 1.0])
+    >>> RMSProp(learning_rate=0.01).step([w], [np.array([100.0, 0.01])])
+    >>> np.round(w, 4)  # the same step, whatever the gradient's scale
+    array([0.9684, 0.9684])
     """
 
     state_names = ("square_avg",)
@@ -259,6 +295,15 @@ class Adam(Optimizer):
     ``beta2 = 0.999`` takes about a thousand steps to warm up.
 
     ``t`` counts the steps since creation or the last :meth:`reset`.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import Adam
+    >>> w = np.array([1.0, 1.0])
+    >>> Adam(learning_rate=0.01).step([w], [np.array([100.0, 0.01])])
+    >>> np.round(w, 4)  # the first step is learning_rate long in each direction
+    array([0.99, 0.99])
     """
 
     state_names = ("m", "v")

@@ -3,6 +3,14 @@
 Every helper draws on an ``ax`` you pass (or a new figure) and returns the
 figure, so a page can show it or glue it. The look is shared through
 :data:`STYLE`, which reads well on light and dark backgrounds.
+
+Example
+-------
+>>> from scratchnet import ReLU
+>>> from scratchnet.plotting import plot_activation, use_book_style
+>>> use_book_style()
+>>> fig = plot_activation(ReLU())
+>>> fig.savefig("relu.png")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from .activations import Activation
 #: One palette for the whole book (colour-blind safe, from Okabe & Ito).
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 
+#: matplotlib rcParams for every figure of the book (applied by :func:`use_book_style`).
+#: The book's matplotlib settings (``rcParams``), applied by :func:`use_book_style`.
 STYLE = {
     "figure.figsize": (7.0, 4.0),
     "figure.dpi": 110,
@@ -36,7 +46,16 @@ STYLE = {
 
 
 def use_book_style() -> None:
-    """Apply :data:`STYLE` to every figure drawn after this call."""
+    """Apply :data:`STYLE` to every figure drawn after this call.
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt
+    >>> from scratchnet.plotting import use_book_style
+    >>> use_book_style()
+    >>> plt.rcParams["figure.figsize"]
+    [7.0, 4.0]
+    """
     plt.rcParams.update(STYLE)
 
 
@@ -63,7 +82,16 @@ def _interval_errors(rates: Sequence[Any]) -> np.ndarray:
 def plot_activation(
     activation: Activation, ax: Axes | None = None, x: np.ndarray | None = None
 ) -> Figure:
-    """Draw an activation function and its derivative over ``x`` (default -5..5)."""
+    """Draw an activation function and its derivative over ``x`` (default -5..5).
+
+    Example
+    -------
+    >>> from scratchnet import ReLU
+    >>> from scratchnet.plotting import plot_activation
+    >>> fig = plot_activation(ReLU())
+    >>> fig.axes[0].get_title()
+    'ReLU'
+    """
     fig, ax = _axes(ax)
     x = np.linspace(-5, 5, 401) if x is None else x
     name = type(activation).__name__
@@ -84,7 +112,18 @@ def plot_losses(
     title: str = "Training loss over time",
     **line_kw: Any,
 ) -> Figure:
-    """Draw a loss curve against the epoch."""
+    """Draw a loss curve against the epoch.
+
+    ``losses`` holds one loss per epoch, as :func:`~scratchnet.training.train`
+    returns them; ``line_kw`` goes to matplotlib's ``plot``.
+
+    Example
+    -------
+    >>> from scratchnet.plotting import plot_losses
+    >>> fig = plot_losses([0.69, 0.52, 0.31, 0.12], label="run 1")
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
+    ('Epoch', 'Loss')
+    """
     fig, ax = _axes(ax)
     ax.plot(np.arange(len(losses)), losses, label=label, lw=2, **line_kw)
     ax.set_title(title)
@@ -108,6 +147,18 @@ def plot_decision_boundary(
 
     ``network`` is anything with ``forward`` mapping ``(n, 2)`` inputs to ``(n, 1)``
     outputs in [0, 1]. The points of ``X`` are drawn on top, filled by their target.
+    The plane is sampled on a ``resolution`` x ``resolution`` grid reaching
+    ``margin`` beyond the points.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, Sigmoid, Tanh, xor
+    >>> from scratchnet.plotting import plot_decision_boundary
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 4, 1], [Tanh(), Sigmoid()], rng=0)
+    >>> fig = plot_decision_boundary(net, X, y, title="Before training")
+    >>> fig.axes[1].get_ylabel()  # the colour bar
+    'network output'
     """
     fig, ax = _axes(ax)
     u, v, grid = _input_grid(X, margin, resolution)
@@ -136,7 +187,24 @@ def plot_hidden_activations(
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure:
-    """A heat map of a hidden layer: one row per input, one column per unit, values written in."""
+    """A heat map of a hidden layer: one row per input, one column per unit, values written in.
+
+    ``activations`` has shape ``(len(inputs), units)``, such as the output of
+    :func:`~scratchnet.diagnostics.layer_outputs`; ``inputs`` names the rows.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid, xor
+    >>> from scratchnet import layer_outputs
+    >>> from scratchnet.plotting import plot_hidden_activations
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 2, 1], [ReLU(), Sigmoid()], rng=0)
+    >>> hidden = layer_outputs(net, X)  # (4 inputs, 2 units)
+    >>> inputs = ["(0, 0)", "(0, 1)", "(1, 0)", "(1, 1)"]
+    >>> fig = plot_hidden_activations(hidden, inputs)
+    >>> [label.get_text() for label in fig.axes[0].get_xticklabels()]
+    ['unit 0', 'unit 1']
+    """
     activations = np.asarray(activations)
     if activations.ndim != 2 or activations.shape[0] != len(inputs):
         raise ValueError(
@@ -166,7 +234,23 @@ def plot_per_input(
     title: str | None = None,
     ylabel: str = "value",
 ) -> Figure:
-    """Lines over training, one per input: ``values`` has shape ``(T, n_inputs)``."""
+    """Lines over training, one per input: ``values`` has shape ``(T, n_inputs)``.
+
+    ``epochs`` has shape ``(T,)``, as :attr:`~scratchnet.diagnostics.Recorder.epochs`.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet.plotting import plot_per_input
+    >>> epochs = np.array([0, 10, 20])
+    >>> outputs = np.array([[0.5, 0.5, 0.5, 0.5],   # one row per epoch,
+    ...                     [0.4, 0.6, 0.6, 0.5],   # one column per input
+    ...                     [0.2, 0.8, 0.8, 0.5]])
+    >>> inputs = ["(0, 0)", "(0, 1)", "(1, 0)", "(1, 1)"]
+    >>> fig = plot_per_input(epochs, outputs, inputs)
+    >>> len(fig.axes[0].get_lines())
+    4
+    """
     fig, ax = _axes(ax)
     for i, name in enumerate(inputs):
         ax.plot(epochs, values[:, i], lw=2, label=name, color=COLORS[i % len(COLORS)])
@@ -181,7 +265,20 @@ def plot_per_input(
 def plot_rates(
     names: Sequence[str], rates: Sequence[Any], ax: Axes | None = None, title: str | None = None
 ) -> Figure:
-    """Horizontal bars of success rates with their 95% intervals (:class:`scratchnet.stats.Rate`)."""
+    """Horizontal bars of success rates with their 95% intervals (:class:`scratchnet.stats.Rate`).
+
+    ``names[i]`` labels the bar of ``rates[i]``; the first is drawn at the top.
+
+    Example
+    -------
+    >>> from scratchnet import success_rate
+    >>> from scratchnet.plotting import plot_rates
+    >>> rates = [success_rate([True, True, True, False]),
+    ...          success_rate([True, False])]
+    >>> fig = plot_rates(["he", "seed"], rates)
+    >>> len(fig.axes[0].patches)  # one bar per rate
+    2
+    """
     fig, ax = _axes(ax)
     values = np.array([r.value for r in rates])
     errors = _interval_errors(rates)
@@ -209,7 +306,18 @@ def plot_loss_bands(
 ) -> Figure:
     """Median loss over runs (line) and its middle half (band) for each named experiment.
 
-    ``losses[name]`` has shape ``(len(epochs), runs)``.
+    ``losses[name]`` has shape ``(len(epochs), runs)``, as the ``losses`` of a
+    :class:`~scratchnet.experiments.Result` (below: 5 epochs, 20 runs).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet.plotting import plot_loss_bands
+    >>> epochs = np.arange(0, 500, 100)
+    >>> losses = {"he": np.random.default_rng(0).random((5, 20))}
+    >>> fig = plot_loss_bands(epochs, losses)
+    >>> len(fig.axes[0].get_lines())  # one median line per experiment
+    1
     """
     fig, ax = _axes(ax)
     for i, (name, values) in enumerate(losses.items()):
@@ -236,6 +344,16 @@ def plot_rate_curves(
     """Success rate against a setting, one line per named series, with 95% intervals.
 
     ``rates[name]`` is a sequence of :class:`scratchnet.stats.Rate`, one per ``x``.
+
+    Example
+    -------
+    >>> from scratchnet import success_rate
+    >>> from scratchnet.plotting import plot_rate_curves
+    >>> rates = {"ReLU": [success_rate([True, False]),
+    ...                   success_rate([True, True])]}
+    >>> fig = plot_rate_curves([0.1, 0.5], rates, xlabel="learning rate")
+    >>> fig.axes[0].get_xlabel()
+    'learning rate'
     """
     fig, ax = _axes(ax)
     markers = "osD^v<>"
@@ -267,7 +385,17 @@ def plot_decision_regions(
     """Colour the input plane by the class a multi-class network predicts there.
 
     ``network.forward`` maps ``(n, 2)`` inputs to ``(n, classes)`` scores; the points of
-    ``X`` are drawn on top in the colour of their true ``labels``.
+    ``X`` are drawn on top in the colour of their true ``labels``, shape ``(n,)``.
+
+    Example
+    -------
+    >>> from scratchnet import Identity, NeuralNetwork, ReLU, spirals
+    >>> from scratchnet.plotting import plot_decision_regions
+    >>> X, labels = spirals(n_samples=90, n_classes=3, rng=0)
+    >>> net = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0)
+    >>> fig = plot_decision_regions(net, X, labels, title="Before training")
+    >>> fig.axes[0].get_title()
+    'Before training'
     """
     from matplotlib.colors import ListedColormap
 

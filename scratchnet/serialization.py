@@ -28,7 +28,21 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def save(network: NeuralNetwork, path: PathLike) -> Path:
-    """Write ``network`` to ``path`` (``.npz`` is added if missing); return the path."""
+    """Write ``network`` to ``path`` (``.npz`` is added if missing); return the path.
+
+    ``path`` is a ``str`` or a :class:`pathlib.Path`; the folder must exist.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid, save
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save(net, Path(folder) / "xor")
+    ...     print(path.name)
+    xor.npz
+    """
     if not isinstance(network, NeuralNetwork):
         raise TypeError(f"network must be a NeuralNetwork, got {type(network).__name__}")
     path = Path(path)
@@ -70,7 +84,27 @@ def save(network: NeuralNetwork, path: PathLike) -> Path:
 
 
 def load(path: PathLike) -> NeuralNetwork:
-    """Read a network written by :func:`save`; bit-exact weights, same dtype."""
+    """Read a network written by :func:`save`; bit-exact weights, same dtype.
+
+    A file that is missing raises ``FileNotFoundError``; one that is not a readable
+    network file (truncated, corrupted, written by something else or by a newer
+    format) raises ``ValueError`` saying why.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> from scratchnet import NeuralNetwork, ReLU, Sigmoid, load, save, xor
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     copy = load(save(net, Path(folder) / "xor.npz"))
+    >>> copy
+    NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()])
+    >>> X, y = xor()
+    >>> bool(np.array_equal(copy.forward(X), net.forward(X)))
+    True
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no saved network at {str(path)!r}")

@@ -9,15 +9,32 @@ import numpy as np
 
 
 class Rate(NamedTuple):
-    """``successes`` out of ``trials``, with a 95% confidence interval ``[low, high]``."""
+    """``successes`` out of ``trials``, with a 95% confidence interval ``[low, high]``.
 
+    Made by :func:`success_rate`; printing it gives the whole story in one line.
+
+    Example
+    -------
+    >>> from scratchnet import Rate
+    >>> rate = Rate(successes=3, trials=4, low=0.3, high=0.95)
+    >>> rate.value
+    0.75
+    >>> print(rate)
+    3/4 = 75.0% (95% CI 30.0% to 95.0%)
+    """
+
+    #: How many trials succeeded.
     successes: int
+    #: How many trials there were.
     trials: int
+    #: The lower end of the 95% confidence interval of the rate.
     low: float
+    #: The upper end of the 95% confidence interval of the rate.
     high: float
 
     @property
     def value(self) -> float:
+        """The observed rate, ``successes / trials``."""
         return self.successes / self.trials
 
     def __str__(self) -> str:
@@ -34,6 +51,15 @@ def success_rate(successes: np.ndarray, z: float = 1.959964) -> Rate:
     The Wilson interval (Wilson, 1927) is the set of true rates for which ``k`` is
     not surprising at the 95% level; unlike ``p +- 1.96 sqrt(p (1 - p) / n)`` it
     stays inside [0, 1] and does not collapse to a point when ``k`` is 0 or ``n``.
+    ``successes`` is an array of booleans of any shape, one per trial; ``z`` sets
+    the confidence level (1.96 for 95%).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import success_rate
+    >>> print(success_rate(np.array([True] * 30 + [False] * 70)))
+    30/100 = 30.0% (95% CI 21.9% to 39.6%)
     """
     outcomes = np.asarray(successes, dtype=bool).ravel()
     n = outcomes.size

@@ -28,16 +28,31 @@ def train(
 ) -> np.ndarray:
     """Full-batch gradient descent, exactly the chapter's loop.
 
-    Every epoch: forward pass over all of ``X``, loss, gradient of the loss with
-    respect to the output, and ``network.backward``, which backpropagates and
-    takes one step of size ``learning_rate``. With ``print_every`` set, prints
-    ``Epoch e, Loss: ...`` every ``print_every`` epochs, as the chapter does.
+    ``X`` has shape ``(n, inputs)`` and ``y`` shape ``(n, outputs)``. Every epoch:
+    forward pass over all of ``X``, ``loss`` (binary cross-entropy unless given),
+    gradient of the loss with respect to the output, and ``network.backward``,
+    which backpropagates and takes one step of size ``learning_rate``. With
+    ``print_every`` set, prints ``Epoch e, Loss: ...`` every ``print_every`` epochs,
+    as the chapter does.
 
     ``callback(epoch, network)``, if given, runs after each forward pass and
     before the update, while the layers still hold that pass (see
     :class:`scratchnet.diagnostics.Recorder`).
 
-    Returns the loss of every epoch (measured before that epoch's update).
+    Returns the loss of every epoch (measured before that epoch's update), shape
+    ``(epochs,)``.
+
+    Example
+    -------
+    >>> from scratchnet import NeuralNetwork, Sigmoid, Tanh, train, xor
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 4, 1], [Tanh(), Sigmoid()], rng=0,
+    ...                     init="xavier")
+    >>> losses = train(net, X, y, epochs=2000, learning_rate=0.5)
+    >>> losses.shape, bool(losses[-1] < 0.01)
+    ((2000,), True)
+    >>> net.predict(X).ravel()
+    array([0, 1, 1, 0])
     """
     loss = loss or BinaryCrossEntropy()
     X, y = check_training_args(network, X, y, epochs, learning_rate, print_every)

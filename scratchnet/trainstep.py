@@ -1,6 +1,6 @@
 """``TrainStep``: one mini-batch of training, in arrays allocated once.
 
-:func:`~scratchnet.fit` calls a ``TrainStep`` for every batch. It does what
+:func:`~scratchnet.fitting.fit` calls a ``TrainStep`` for every batch. It does what
 ``network.forward``, ``loss.value_and_gradient``, ``network.gradients`` and
 ``optimizer.step`` do one after another, with the same arithmetic, in fewer and
 cheaper NumPy operations:
@@ -76,6 +76,19 @@ class TrainStep:
     *before* the update, including ``l2`` times the network's L2 penalty, and how many
     of its rows the network got right, as :func:`~scratchnet.metrics.accuracy` counts
     them. When the loss is not finite the update is skipped.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from scratchnet import SGD, BinaryCrossEntropy, NeuralNetwork, ReLU, Sigmoid, xor
+    >>> from scratchnet.trainstep import TrainStep
+    >>> X, y = xor()
+    >>> net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()],
+    ...                     rng=np.random.RandomState(42))
+    >>> step = TrainStep(net, BinaryCrossEntropy(), SGD(0.1), X, y, batch_size=4)
+    >>> loss, correct = step()  # one full-batch epoch: the loss before the update
+    >>> round(loss, 6), correct
+    (0.693149, 2)
     """
 
     def __init__(
@@ -130,6 +143,7 @@ class TrainStep:
             self.update_arguments = (network.parameters(), self.gradients)
 
     def __call__(self, rows: np.ndarray | None = None) -> Tuple[float, int]:
+        """Train on ``X[rows]`` (all rows when ``None``); return ``(loss, correct)``."""
         if rows is None:
             arrays, y, truth = self.full, self.y, self.truth
         else:
