@@ -225,3 +225,9 @@ def test_l2_claims_hold_on_other_seeds(seed):
     assert noreg["kept_wrong"] >= 0.6
     assert reg["kept_wrong"] < noreg["kept_wrong"] - 0.4
     assert reg["test"] > noreg["test"] + 0.03
+
+
+def test_fit_and_the_plain_path_agree_up_to_rounding(g):
+    # "the two networks' weights differ by at most ...: rounding"
+    assert 0 <= g["fast_weight_difference"] < 1e-12
+    assert g["xor_epochs"] >= 1000
