@@ -1,16 +1,24 @@
-"""Shared fixtures: the project's paths and the book's pages, executed once per session."""
+"""Shared fixtures: the project's paths, the book's pages executed once per session, and
+the whole book built once per session (``built_book``)."""
 
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, List
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
+
+# What a build of the book needs, copied to a temporary directory by ``built_book``.
+SOURCES = ["_config.yml", "_toc.yml", "book", "scratchnet", "pyproject.toml"]
 
 
 @dataclass
@@ -84,3 +92,46 @@ def run_page() -> Callable[[str], ExecutedPage]:
         return cache[name]
 
     return run
+
+
+# ------------------------------------------------------------------ the whole book
+
+
+def jupyter_book(project: Path, *flags: str) -> subprocess.CompletedProcess:
+    """``jupyter-book build <project> [flags]``, importing scratchnet from ``project``."""
+    env = dict(os.environ, PYTHONPATH=str(project))
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return subprocess.run(
+        [str(exe), "build", str(project), *flags],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+
+
+def copy_sources(root: Path, names: List[str]) -> Path:
+    """Copy the named files and folders of the project into ``root``."""
+    for name in names:
+        src, dst = ROOT / name, root / name
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the book's sources, built once per session, cold, with ``-W``.
+
+    Returns the copy's root; the site is in ``<root>/_build/html``. Shared by
+    tests/test_book.py and tests/test_browser.py (a build takes minutes). Note that
+    test_book.py's changed-package test rebuilds it in place (after patching the copy's
+    ``scratchnet.__version__``): a test that runs after it still gets a complete build.
+    """
+    root = copy_sources(tmp_path_factory.mktemp("book"), SOURCES)
+    result = jupyter_book(root, "-W")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return root

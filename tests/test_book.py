@@ -2,59 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_sources, jupyter_book
 
 pytestmark = pytest.mark.book
-
-SOURCES = ["_config.yml", "_toc.yml", "book", "scratchnet", "pyproject.toml"]
-
-
-def jupyter_book(project: Path, *flags: str) -> subprocess.CompletedProcess:
-    """``jupyter-book build <project> [flags]``, importing scratchnet from ``project``."""
-    env = dict(os.environ, PYTHONPATH=str(project))
-    exe = Path(sys.executable).with_name("jupyter-book")
-    return subprocess.run(
-        [str(exe), "build", str(project), *flags],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-
-
-def copy_sources(root: Path, names: list[str]) -> Path:
-    """Copy the named files and folders of the project into ``root``."""
-    for name in names:
-        src, dst = ROOT / name, root / name
-        if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "_build"))
-        else:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-    return root
 
 
 def executed_pages(log: str) -> list[str]:
     return re.findall(r"(\S+\.md): Executed notebook", log)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the book's sources, built once, cold."""
-    root = copy_sources(tmp_path_factory.mktemp("book"), SOURCES)
-    result = jupyter_book(root, "-W")
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return root
+@pytest.fixture
+def project(built_book: Path) -> Path:
+    """A copy of the book's sources, built once, cold (the session's ``built_book``)."""
+    return built_book
 
 
 def html(project: Path, page: str) -> str:
@@ -137,7 +103,7 @@ BROKEN_PAGES = {
 def one_page_book(root: Path, body: str) -> Path:
     """The book's configuration and package with a single page of ``body``."""
     copy_sources(root, ["_config.yml", "scratchnet", "pyproject.toml", "book/_ext",
-                        "book/references.bib"])
+                        "book/_static", "book/references.bib"])
     (root / "book" / "page.md").write_text(PAGE_HEADER + body)
     (root / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")
     # what running the tests in a checkout leaves behind must not break the build

@@ -1,0 +1,58 @@
+"""Sphinx extension with two workarounds for upstream bugs in the book's toolchain.
+
+1. **Merged output streams, stored once.** With ``nb_merge_streams`` myst-nb merges a
+   cell's printed chunks into one block for the HTML, but its ``coalesce_streams``
+   appends the later chunks to the first *in place* and the notebook saved afterwards
+   (``_build/jupyter_execute``, and the ``.ipynb`` readers download) keeps the later
+   chunks too: a training loop's printed lines appear twice. Here the merged outputs
+   replace the cell's outputs, so the HTML and the saved notebook show each line once.
+   (myst-nb 1.4.0, ``myst_nb/core/render.py``; its own comment there reads "TODO should
+   this be saved on the output notebook".)
+2. **Inline scripts once.** Sphinx 7.4 writes some inline ``<script>`` snippets of
+   extensions (sphinx-thebe's ``const THEBE_JS_URL = ...``) into every page twice, and
+   the second ``const`` throws a SyntaxError in the browser. Duplicates are dropped from
+   the page's script list (fixed upstream in sphinx-doc/sphinx#13402, Sphinx 8).
+
+``tests/test_build_determinism.py`` and ``tests/test_browser.py`` fail without them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+from myst_nb.core import render, utils
+from sphinx.application import Sphinx
+
+
+def coalesce_streams_in_place(outputs: List[Any]) -> List[Any]:
+    """myst-nb's ``coalesce_streams``, with the merged list written back into the cell."""
+    merged = utils.coalesce_streams(list(outputs))
+    outputs[:] = merged
+    return outputs
+
+
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
+                           context: dict, doctree: Any) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        # the same snippet comes once with filename None and once with "": same script
+        filename = getattr(script, "filename", script) or ""
+        key = (str(filename), tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app: Sphinx) -> dict:
+    if render.coalesce_streams is not utils.coalesce_streams:
+        raise RuntimeError(
+            "book_fixes: myst_nb.core.render.coalesce_streams is no longer myst-nb's own "
+            "function; check whether this workaround is still needed"
+        )
+    render.coalesce_streams = coalesce_streams_in_place
+    app.connect("html-page-context", drop_duplicate_scripts)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,88 @@
+"""Two executions of the book give identical outputs: the build's and the tests' own.
+
+The book build (``built_book``: ``jupyter-book build``, myst-nb's executor) and the page
+tests (``run_page``: jupytext + nbclient, in another kernel, at another time) execute
+every page independently. Every printed line and every glued number must come out the
+same, except what measures wall time (lines with a time in seconds, and the glued
+values named after seconds or time) and the line that prints the package's version. Figures are compared by their glued keys only (a
+PNG also records time-dependent curves, such as loss against wall time).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK
+
+pytestmark = pytest.mark.book
+
+PAGES = sorted(p.stem for p in BOOK.glob("*.md") if "```{code-cell}" in p.read_text(encoding="utf-8"))
+# Lines that measure wall time, and the package version the intro prints: test_book.py
+# rebuilds ``built_book`` under a changed version to test that outputs follow the package.
+VOLATILE_LINE = re.compile(r"\d+(\.\d+)? ?s\b|seconds|^scratchnet \S+$")
+TIMING_KEY = re.compile(r"seconds|time")
+
+
+def printed_lines(cells) -> list[str]:
+    """Every printed line and every displayed text of a page's code cells, in order."""
+    lines = []
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        streamed = "".join(
+            "".join(out["text"]) if isinstance(out.get("text"), list) else out.get("text", "")
+            for out in outputs if out.get("output_type") == "stream"
+        )
+        shown = "".join(
+            "".join(text) if isinstance(text, list) else text
+            for out in outputs
+            if not out.get("metadata", {}).get("scrapbook")  # glued values: compared below
+            for text in [out.get("data", {}).get("text/plain", "")]
+        )
+        for text in (streamed, shown):
+            lines.extend(line for line in text.splitlines() if not VOLATILE_LINE.search(line))
+    return lines
+
+
+def glued_text(values: dict) -> dict[str, str]:
+    """Glued values as text, without those that measure time (and without figures)."""
+    return {
+        key: value for key, value in values.items()
+        if isinstance(value, str) and not TIMING_KEY.search(key)
+    }
+
+
+def built_page(root: Path, name: str) -> tuple[list[str], dict[str, str], set[str]]:
+    executed = root / "_build" / "jupyter_execute" / "book"
+    cells = json.loads((executed / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    glue_file = executed / f"{name}.glue.json"
+    glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
+    values = {key: out["data"].get("text/plain") if set(out["data"]) == {"text/plain"} else None
+              for key, out in glue.items()}
+    return printed_lines(cells), glued_text(values), set(glue)
+
+
+def tested_page(page) -> tuple[list[str], dict[str, str], set[str]]:
+    raw = {}
+    for cell in page.notebook.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if meta:
+                data = {k[len(meta["mime_prefix"]):]: v for k, v in out["data"].items()}
+                raw[meta["name"]] = data["text/plain"] if set(data) == {"text/plain"} else None
+    return printed_lines(page.notebook.cells), glued_text(raw), set(raw)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_build_and_a_second_execution_give_the_same_outputs(built_book, run_page, name):
+    lines, glued, keys = built_page(built_book, name)
+    other_lines, other_glued, other_keys = tested_page(run_page(name))
+    assert keys == other_keys
+    assert glued == other_glued
+    assert lines == other_lines
+    assert lines or glued or name in {"intro", "insights"}, f"{name}: nothing was compared"
