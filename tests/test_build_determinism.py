@@ -67,7 +67,7 @@ def built_page(root: Path, name: str) -> tuple[list[str], dict[str, str], set[st
     return printed_lines(cells), glued_text(values), set(glue)
 
 
-def tested_page(page) -> tuple[list[str], dict[str, str], set[str]]:
+def second_execution(page) -> tuple[list[str], dict[str, str], set[str]]:
     raw = {}
     for cell in page.notebook.cells:
         for out in cell.get("outputs", []):
@@ -81,7 +81,7 @@ def tested_page(page) -> tuple[list[str], dict[str, str], set[str]]:
 @pytest.mark.parametrize("name", PAGES)
 def test_the_build_and_a_second_execution_give_the_same_outputs(built_book, run_page, name):
     lines, glued, keys = built_page(built_book, name)
-    other_lines, other_glued, other_keys = tested_page(run_page(name))
+    other_lines, other_glued, other_keys = second_execution(run_page(name))
     assert keys == other_keys
     assert glued == other_glued
     assert lines == other_lines
