@@ -17,7 +17,12 @@ def as_float_array(value: Any, name: str, dtype: np.dtype | type | None = None) 
     Booleans, strings, objects and complex numbers are refused: training on them
     is almost always a mistake, and NumPy would coerce them silently.
     """
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # NumPy refuses ragged nested lists
+        raise ValueError(
+            f"{name} must be a rectangular array (rows of equal length), got ragged rows"
+        ) from None
     kind = array.dtype.kind
     if kind in "iu":
         array = array.astype(dtype or np.float64)

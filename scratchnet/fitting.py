@@ -16,12 +16,12 @@ from typing import Any, List, Tuple
 import numpy as np
 
 from ._validation import as_float_array, check_finite, check_positive_int
-from .activations import Identity
+from .activations import Identity, Sigmoid
 from .init import as_rng
-from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
+from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, check_probabilities
 from .metrics import accuracy
 from .network import NeuralNetwork
-from .optimizers import SGD
+from .optimizers import SGD, Optimizer
 from .trainstep import TrainStep
 
 Loss = Any  # BinaryCrossEntropy | SoftmaxCrossEntropy | MeanSquaredError
@@ -89,10 +89,17 @@ def fit(
     >>> len(history.loss), history.accuracy[-1]
     (300, 1.0)
     """
-    loss = loss or BinaryCrossEntropy()
-    optimizer = optimizer or SGD(0.01)
+    if not isinstance(network, NeuralNetwork):
+        raise TypeError(f"network must be a NeuralNetwork, got {network!r}")
+    loss = BinaryCrossEntropy() if loss is None else loss
+    optimizer = SGD(0.01) if optimizer is None else check_optimizer(optimizer)
     X, y = check_fit_data(network, X, y, loss, "X", "y")
     if validation_data is not None:
+        if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
+            raise TypeError(
+                f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}"
+                + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
+            )
         X_val, y_val = check_fit_data(network, *validation_data, loss, "X_val", "y_val")
     epochs = check_positive_int(epochs, "epochs")
     n = X.shape[0]
@@ -101,8 +108,11 @@ def fit(
         raise ValueError(f"batch_size must be at most the number of samples ({n}), got {batch_size}")
     if print_every is not None:
         print_every = check_positive_int(print_every, "print_every")
-    if not (isinstance(l2, (int, float)) and np.isfinite(l2) and l2 >= 0):
+    if isinstance(l2, (bool, np.bool_)) or not isinstance(l2, (int, float, np.integer, np.floating)):
+        raise TypeError(f"l2 must be a number >= 0, got {l2!r}")
+    if not (np.isfinite(l2) and l2 >= 0):
         raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+    l2 = float(l2)
     rng = as_rng(rng) if batch_size < n else None
     step = TrainStep(network, loss, optimizer, X, y, batch_size, l2)
 
@@ -163,6 +173,18 @@ def diverged(
     )
 
 
+def check_optimizer(optimizer: Any) -> Optimizer:
+    """Require an optimizer *instance* such as ``SGD(0.1)``."""
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be an Optimizer instance, got the class {optimizer.__name__}; "
+            f"write {optimizer.__name__}(learning_rate) with parentheses"
+        )
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an Optimizer such as SGD(0.1), got {optimizer!r}")
+    return optimizer
+
+
 def check_fit_data(
     network: NeuralNetwork, X: Any, y: Any, loss: Loss, x_name: str, y_name: str
 ) -> Tuple[np.ndarray, np.ndarray]:
@@ -185,7 +207,13 @@ def check_fit_data(
                     f"got labels from {y_array.min()} to {y_array.max()}"
                 )
             return X, y_array
-    elif not isinstance(loss, (BinaryCrossEntropy, MeanSquaredError)):
+    elif isinstance(loss, BinaryCrossEntropy):
+        if not isinstance(network.layers[-1].activation, Sigmoid):
+            raise ValueError(
+                "BinaryCrossEntropy expects probabilities: the last activation must be "
+                f"Sigmoid(), got {network.layers[-1].activation!r}"
+            )
+    elif not isinstance(loss, MeanSquaredError):
         raise TypeError(f"loss must be a scratchnet loss, got {loss!r}")
     y_array = as_float_array(y, y_name, network.dtype)
     if y_array.shape != (n, k):
@@ -194,6 +222,8 @@ def check_fit_data(
             f"per output), got shape {y_array.shape}"
         )
     check_finite(y_array, y_name)
+    if isinstance(loss, BinaryCrossEntropy):
+        check_probabilities(y_array, y_name)
     return X, y_array
 
 

@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_same_shape
+from ._validation import as_float_array, check_finite, check_same_shape
+
+
+def checked_pair(output: object, target: object) -> tuple[np.ndarray, np.ndarray]:
+    """``output`` and ``target`` as float arrays of one shape, finite and not empty."""
+    output = as_float_array(output, "output")
+    target = as_float_array(target, "target", output.dtype)
+    check_same_shape(output, target)
+    if output.size == 0:
+        raise ValueError(f"output is empty: expected at least one value, got shape {output.shape}")
+    check_finite(output, "output")
+    check_finite(target, "target")
+    return output, target
+
+
+def check_probabilities(values: np.ndarray, name: str) -> None:
+    """Require every value in [0, 1]: a probability, or a 0/1 label."""
+    low, high = float(values.min()), float(values.max())
+    if low < 0.0 or high > 1.0:
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got values from {low:g} to {high:g}"
+        )
 
 
 def clip_probability(p: np.ndarray) -> np.ndarray:
@@ -81,9 +102,9 @@ class BinaryCrossEntropy:
 
     @staticmethod
     def _checked(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        output = as_float_array(output, "output")
-        target = as_float_array(target, "target", output.dtype)
-        check_same_shape(output, target)
+        output, target = checked_pair(output, target)
+        check_probabilities(output, "output")
+        check_probabilities(target, "target")
         return output, target
 
     def __repr__(self) -> str:
@@ -206,6 +227,9 @@ class SoftmaxCrossEntropy:
         output = as_float_array(output, "output")
         if output.ndim != 2:
             raise ValueError(f"output must be 2-D scores (n, classes), got shape {output.shape}")
+        if output.size == 0:
+            raise ValueError(f"output is empty: expected at least one row, got shape {output.shape}")
+        check_finite(output, "output")
         target = np.asarray(target)
         n, k = output.shape
         if target.ndim == 1 and target.dtype.kind in "iu":
@@ -221,6 +245,7 @@ class SoftmaxCrossEntropy:
             return output, target
         target = as_float_array(target, "target", output.dtype)
         check_same_shape(output, target)
+        check_finite(target, "target")
         return output, target
 
     def __repr__(self) -> str:
@@ -249,12 +274,12 @@ class MeanSquaredError:
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         """The mean squared error over all outputs."""
-        output, target = BinaryCrossEntropy._checked(output, target)
+        output, target = checked_pair(output, target)
         return self.value_and_gradient(output, target)[0]
 
     def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """dL/d(output), same shape and dtype as ``output``."""
-        output, target = BinaryCrossEntropy._checked(output, target)
+        output, target = checked_pair(output, target)
         return self.value_and_gradient(output, target)[1]
 
     __call__ = forward

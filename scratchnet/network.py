@@ -40,8 +40,10 @@ class NeuralNetwork:
         init: Init = "seed",
         dtype: Any = np.float64,
     ) -> None:
-        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__iter__"):
-            raise TypeError(f"layer_sizes must be a list of positive integers, got {layer_sizes!r}")
+        if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, (Sequence, np.ndarray)):
+            raise TypeError(
+                f"layer_sizes must be a list of positive integers (in order), got {layer_sizes!r}"
+            )
         layer_sizes = list(layer_sizes)
         if len(layer_sizes) < 2:
             raise ValueError(

@@ -44,6 +44,11 @@ def check_gradients(parameters: Sequence[np.ndarray], gradients: Sequence[np.nda
                 f"gradients[{i}] must have the shape of parameters[{i}], {parameter.shape}, "
                 f"got {np.shape(gradient)}"
             )
+        if not np.isfinite(gradient).all():
+            raise ValueError(
+                f"gradients[{i}] must be finite, got NaN or infinite values (the step "
+                "would spread them into the parameters)"
+            )
 
 
 State = List[Dict[str, np.ndarray]]

@@ -116,7 +116,13 @@ def load(path: PathLike) -> NeuralNetwork:
         raise ValueError(
             f"{str(path)!r} is not a readable scratchnet .npz file ({error})"
         ) from None
-    return _network_from(arrays, path)
+    try:
+        return _network_from(arrays, path)
+    except (TypeError, ValueError) as error:
+        if str(path) in str(error):
+            raise
+        # a field of the right name holding nonsense (a dtype "bogus", a size 0, ...)
+        raise ValueError(f"{str(path)!r} is not a valid scratchnet network file: {error}") from None
 
 
 def _network_from(arrays: Dict[str, np.ndarray], path: Path) -> NeuralNetwork:
@@ -130,6 +136,10 @@ def _network_from(arrays: Dict[str, np.ndarray], path: Path) -> NeuralNetwork:
         raise ValueError(
             f"{where} has format version {version}; this scratchnet reads version "
             f"{FORMAT_VERSION}"
+        )
+    if arrays["layer_sizes"].dtype.kind not in "iu":
+        raise ValueError(
+            f"{where} is corrupted: layer_sizes must be integers, got {arrays['layer_sizes'].dtype}"
         )
     sizes = [int(n) for n in arrays["layer_sizes"]]
     names = [str(name) for name in arrays["activations"]]
@@ -156,5 +166,7 @@ def _network_from(arrays: Dict[str, np.ndarray], path: Path) -> NeuralNetwork:
                     f"{where} is corrupted: {key} should be {target.shape} {dtype}, "
                     f"got {value.shape} {value.dtype}"
                 )
+            if not np.isfinite(value).all():
+                raise ValueError(f"{where} is corrupted: {key} holds NaN or infinite values")
             target[...] = value
     return network
