@@ -12,7 +12,7 @@ from ._validation import (
     check_positive_float,
     check_positive_int,
 )
-from .losses import BinaryCrossEntropy
+from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
 from .network import NeuralNetwork
 
 
@@ -54,26 +54,44 @@ def train(
     >>> net.predict(X).ravel()
     array([0, 1, 1, 0])
     """
-    loss = loss or BinaryCrossEntropy()
+    loss = BinaryCrossEntropy() if loss is None else loss
+    if not isinstance(loss, (BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy)):
+        raise TypeError(f"loss must be a scratchnet loss such as BinaryCrossEntropy(), got {loss!r}")
     X, y = check_training_args(network, X, y, epochs, learning_rate, print_every)
 
     losses = np.empty(epochs)
-    for epoch in range(epochs):
-        # Forward pass
-        output = network.forward(X)
+    # Overflow shows up as a non-finite output, reported with the epoch (below),
+    # instead of as NumPy warnings followed by NaN weights.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs):
+            # Forward pass
+            output = network.forward(X)
+            if not np.isfinite(output).all():
+                raise diverged(epoch, "the network's output is no longer finite", learning_rate)
 
-        # Compute loss and its gradient with respect to the output
-        losses[epoch] = loss.forward(output, y)
-        grad_output = loss.backward(output, y)
-        if callback is not None:
-            callback(epoch, network)
+            # Compute loss and its gradient with respect to the output
+            losses[epoch] = loss.forward(output, y)
+            grad_output = loss.backward(output, y)
+            if callback is not None:
+                callback(epoch, network)
 
-        # Backward pass and weight update
-        network.backward(grad_output, learning_rate)
+            # Backward pass and weight update (SGD refuses non-finite gradients)
+            try:
+                network.backward(grad_output, learning_rate)
+            except ValueError as error:
+                raise diverged(epoch, str(error), learning_rate) from None
 
-        if print_every and epoch % print_every == 0:
-            print(f"Epoch {epoch}, Loss: {losses[epoch]:.4f}")
+            if print_every and epoch % print_every == 0:
+                print(f"Epoch {epoch}, Loss: {losses[epoch]:.4f}")
     return losses
+
+
+def diverged(epoch: int, what: str, learning_rate: float) -> FloatingPointError:
+    """The error :func:`train` raises when the numbers stop being finite."""
+    return FloatingPointError(
+        f"training diverged in epoch {epoch}: {what}. The likely cause is a learning rate "
+        f"too large for this problem ({learning_rate}); try one 10 times smaller."
+    )
 
 
 def check_training_args(

@@ -137,3 +137,33 @@ def test_non_finite_targets():
     y[2, 0] = np.nan
     with pytest.raises(ValueError, match=r"y must be finite"):
         train(and_network(), AND_X, y, epochs=3)
+
+
+@pytest.mark.parametrize("learning_rate", [10.0, 1e3])
+def test_train_reports_divergence_with_the_epoch_and_the_cause(learning_rate):
+    from scratchnet import Identity, MeanSquaredError
+
+    X, y = xor()
+    network = NeuralNetwork([2, 4, 1], [ReLU(), Identity()], rng=np.random.RandomState(42), init="he")
+    with pytest.raises(FloatingPointError, match=r"training diverged in epoch \d+: .*finite.*"
+                       r"learning rate too large"):
+        train(network, X, y, epochs=500, learning_rate=learning_rate, loss=MeanSquaredError())
+
+
+def test_train_reports_an_output_that_is_no_longer_finite():
+    from scratchnet import Identity, MeanSquaredError
+
+    X, y = xor()
+    network = NeuralNetwork([2, 4, 1], [ReLU(), Identity()], rng=np.random.RandomState(42))
+    network.layers[0].weights[...] = 1.0
+    network.layers[1].weights[...] = 1e308  # 4 units of 1 or 2 times 1e308 overflow
+    with pytest.raises(FloatingPointError,
+                       match="training diverged in epoch 0: the network's output is no longer finite"):
+        train(network, X, y, epochs=5, learning_rate=0.1, loss=MeanSquaredError())
+
+
+def test_train_refuses_a_falsy_loss_instead_of_falling_back():
+    X, y = xor()
+    network = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    with pytest.raises(TypeError, match=r"loss must be a scratchnet loss such as BinaryCrossEntropy\(\), got 0"):
+        train(network, X, y, epochs=1, loss=0)

@@ -367,6 +367,17 @@ MUTATIONS: list[Mutation] = [
       "return 0.01\n    if isinstance(init, (bool"),
     M("init-positive", "init.py", "a zero/negative/non-finite init std is accepted",
       "if not math.isfinite(init) or init <= 0:", "if False:"),
+    # ---------------------------------------------------------------- training.py
+    M("train-output-finite", "training.py", "train goes on with a non-finite output",
+      "            if not np.isfinite(output).all():", "            if False:"),
+    M("train-divergence-epoch", "training.py", "train's divergence error does not name the epoch",
+      "            except ValueError as error:\n                raise diverged(epoch, str(error), learning_rate) from None",
+      "            except ZeroDivisionError as error:\n                raise diverged(epoch, str(error), learning_rate) from None"),
+    M("train-loss-type", "training.py", "train accepts any object as the loss",
+      "    if not isinstance(loss, (BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy)):",
+      "    if False:"),
+    M("train-loss-default", "training.py", "a falsy non-loss falls back to the default loss",
+      "loss = BinaryCrossEntropy() if loss is None else loss", "loss = loss or BinaryCrossEntropy()"),
     # ---------------------------------------------------------------- serialization.py
     M("load-names-the-file", "serialization.py", "a nonsense field gives an error that does not name the file",
       "        return _network_from(arrays, path)\n    except (TypeError, ValueError) as error:",
