@@ -166,13 +166,13 @@ class TrainStep:
         return value, correct
 
     def forward(self, arrays: Arrays) -> np.ndarray:
-        """Every layer's pre-activation into ``z``, its activation into the next input."""
-        for layer, block, x, z, mask, a in zip(  # all layers but the last (see outputs)
-            self.layers, self.blocks, arrays.inputs, arrays.z, arrays.mask, arrays.outputs
-        ):
+        """Each layer's pre-activation into ``z``, its activation into the next input."""
+        hidden = zip(self.layers, self.blocks, arrays.inputs, arrays.z, arrays.mask,
+                     arrays.outputs)  # outputs has no entry for the last layer
+        for layer, block, x, z, mask, a in hidden:
             np.dot(x, block, out=z)
             if isinstance(layer.activation, ReLU):
-                np.greater(z, 0.0, out=mask)  # ReLU's derivative, kept for the backward pass
+                np.greater(z, 0.0, out=mask)  # ReLU's derivative, for backward
                 np.multiply(z, mask, out=a)
             else:
                 a[...] = layer.activation.forward(z)
@@ -221,7 +221,7 @@ class TrainStep:
         return value, count(output, truth, right)
 
     def backward(self, arrays: Arrays) -> None:
-        """Every layer's ``[dL/dW; dL/db]`` (times ``scale``) into ``grad_blocks``."""
+        """Each layer's ``[dL/dW; dL/db]`` (times ``scale``) into ``grad_blocks``."""
         for i in range(len(self.layers) - 1, 0, -1):
             delta, below = arrays.delta[i], arrays.delta[i - 1]
             np.dot(arrays.inputs_t[i], delta, out=self.grad_blocks[i])
@@ -230,7 +230,8 @@ class TrainStep:
             if isinstance(activation, ReLU):
                 below *= arrays.mask[i - 1]
             elif not isinstance(activation, Identity):
-                below *= activation.derivative(arrays.z[i - 1], arrays.outputs[i - 1])
+                a = arrays.outputs[i - 1]
+                below *= activation.derivative(arrays.z[i - 1], a)
         # nobody needs dL/dx of the data
         np.dot(arrays.inputs_t[0], arrays.delta[0], out=self.grad_blocks[0])
 
