@@ -1,13 +1,15 @@
-"""Shared fixtures: the project's paths, the book's pages executed once per session, and
-the whole book built once per session (``built_book``)."""
+"""Shared fixtures: the project's paths, the whole book built once per test run
+(``built_book``), and each page as that build executed it (``run_page``)."""
 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List
@@ -39,30 +41,35 @@ class ExecutedPage:
         )
 
 
-def glued_values(notebook: Any) -> Dict[str, Any]:
-    """Every ``myst_nb.glue`` value of an executed notebook.
+def glued_output_values(outputs: List[Any]) -> Dict[str, Any]:
+    """The ``myst_nb.glue`` values among a notebook's outputs.
 
     Plain values (numbers, strings, lists) come back as Python objects, parsed from
     their ``text/plain`` form; anything else (a figure) comes back as its mime bundle.
     """
     values: Dict[str, Any] = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
+    for out in outputs:
+        meta = out.get("metadata", {}).get("scrapbook")
+        if not meta:
             continue
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("scrapbook")
-            if not meta:
+        prefix = meta.get("mime_prefix", "")
+        data = {k[len(prefix):]: v for k, v in out["data"].items()}
+        if set(data) == {"text/plain"}:
+            try:
+                values[meta["name"]] = ast.literal_eval(data["text/plain"])
                 continue
-            prefix = meta.get("mime_prefix", "")
-            data = {k[len(prefix):]: v for k, v in out["data"].items()}
-            if set(data) == {"text/plain"}:
-                try:
-                    values[meta["name"]] = ast.literal_eval(data["text/plain"])
-                    continue
-                except (ValueError, SyntaxError):
-                    pass
-            values[meta["name"]] = data
+            except (ValueError, SyntaxError):
+                pass
+        values[meta["name"]] = data
     return values
+
+
+def glued_values(notebook: Any) -> Dict[str, Any]:
+    """Every ``myst_nb.glue`` value of a notebook executed outside the build."""
+    return glued_output_values(
+        [out for cell in notebook.cells if cell.cell_type == "code"
+         for out in cell.get("outputs", [])]
+    )
 
 
 def execute_page(name: str, timeout: int = 300) -> ExecutedPage:
@@ -79,19 +86,6 @@ def execute_page(name: str, timeout: int = 300) -> ExecutedPage:
     )
     client.execute()
     return ExecutedPage(name, notebook, glued_values(notebook))
-
-
-@pytest.fixture(scope="session")
-def run_page() -> Callable[[str], ExecutedPage]:
-    """``run_page("xor")`` executes that page once per test session and caches the result."""
-    cache: Dict[str, ExecutedPage] = {}
-
-    def run(name: str) -> ExecutedPage:
-        if name not in cache:
-            cache[name] = execute_page(name)
-        return cache[name]
-
-    return run
 
 
 # ------------------------------------------------------------------ the whole book
@@ -122,16 +116,81 @@ def copy_sources(root: Path, names: List[str]) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the book's sources, built once per session, cold, with ``-W``.
-
-    Returns the copy's root; the site is in ``<root>/_build/html``. Shared by
-    tests/test_book.py and tests/test_browser.py (a build takes minutes). Note that
-    test_book.py's changed-package test rebuilds it in place (after patching the copy's
-    ``scratchnet.__version__``): a test that runs after it still gets a complete build.
-    """
-    root = copy_sources(tmp_path_factory.mktemp("book"), SOURCES)
+def build_book_copy(root: Path) -> Path:
+    """Copy the book's sources into ``root`` and build them cold with ``-W``."""
+    copy_sources(root, SOURCES)
     result = jupyter_book(root, "-W")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return root
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the book's sources, built once per test run, cold, with ``-W``.
+
+    Returns the copy's root; the site is in ``<root>/_build/html``. The one whole-book
+    build of a test run, shared by every test that needs the built site or the executed
+    pages (``run_page``): page claims, the book, the browser, determinism, typed numbers.
+    Tests that need a second build (rebuilds, broken pages) use a book of one or two tiny
+    pages (tests/test_book.py). No test may change it.
+
+    With pytest-xdist the workers share it too: the first worker to ask builds it, in
+    the run's common temporary folder, while the others wait for it.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return build_book_copy(tmp_path_factory.mktemp("book"))
+    shared = tmp_path_factory.getbasetemp().parent
+    root, done, failed = shared / "book", shared / "book.done", shared / "book.failed"
+    try:
+        fd = os.open(shared / "book.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        deadline = time.monotonic() + 1500
+        while not (done.exists() or failed.exists()):
+            if time.monotonic() > deadline:
+                pytest.fail("timed out waiting for another worker's book build")
+            time.sleep(0.5)
+        if failed.exists():
+            pytest.fail("the book build failed in another worker:\n" + failed.read_text())
+        return root
+    os.close(fd)
+    try:
+        root.mkdir()
+        build_book_copy(root)
+    except BaseException as error:
+        failed.write_text(str(error))
+        raise
+    done.write_text("built\n")
+    return root
+
+
+def built_page(root: Path, name: str) -> ExecutedPage:
+    """``book/<name>.md`` as the build in ``root`` executed it, with what it glued.
+
+    myst-nb saves the executed notebook in ``_build/jupyter_execute`` and its glued
+    values beside it (``<name>.glue.json``), taken out of the notebook's outputs.
+    """
+    import nbformat
+
+    executed = root / "_build" / "jupyter_execute" / "book"
+    notebook = nbformat.read(executed / f"{name}.ipynb", as_version=4)
+    glue_file = executed / f"{name}.glue.json"
+    glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
+    return ExecutedPage(name, notebook, glued_output_values(list(glue.values())))
+
+
+@pytest.fixture(scope="session")
+def run_page(built_book: Path) -> Callable[[str], ExecutedPage]:
+    """``run_page("xor")``: the page as the session's one book build executed it.
+
+    The page tests check the prose against exactly the outputs the site shows;
+    tests/test_build_determinism.py executes every page once more and compares.
+    """
+    cache: Dict[str, ExecutedPage] = {}
+
+    def run(name: str) -> ExecutedPage:
+        if name not in cache:
+            cache[name] = built_page(built_book, name)
+        return cache[name]
+
+    return run

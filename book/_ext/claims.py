@@ -38,6 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
+from docutils import nodes
+from docutils.parsers.rst import Directive
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLAIM_ROLE = re.compile(r"\{claim\}`([^`]*)`")
 GLUE_INLINE = re.compile(r"\{glue(?::text)?\}`([^`:]+)")
@@ -319,36 +322,57 @@ def problems(root: Path) -> List[str]:
 # ----------------------------------------------------------------------------- Sphinx
 
 
+class claim_mark(nodes.Inline, nodes.Element):
+    """Placeholder for a claim mark, resolved to a link once pages are known."""
+
+
+class claim_index(nodes.General, nodes.Element):
+    """Placeholder for the list of every claim (the back-matter page)."""
+
+
+def claim_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    claim_id = text.strip()
+    node = claim_mark(rawtext, claim_id=claim_id)
+    node["ids"] = [f"claim-use-{claim_id}"]
+    messages = []
+    if not ID_PATTERN.match(claim_id):
+        msg = inliner.reporter.warning(
+            f"claim id {claim_id!r} is not lower-case words joined by '-'", line=lineno)
+        messages.append(msg)
+    return [node], messages
+
+
+class ClaimIndex(Directive):
+    has_content = False
+
+    def run(self):
+        return [claim_index("")]
+
+
+def pasted_markdown_directive():
+    """myst-nb's ``{glue:md}``, its output wrapped in ``div.pasted-md``.
+
+    Glued text (``{glue:text}``) is marked in the HTML by myst-nb (``span.pasted-text``);
+    a glued Markdown table is not. The wrapper marks it, so the typed-number scan
+    (tests/typed_numbers.py) can tell a table the build wrote from one typed by hand.
+    """
+    from myst_nb.ext.glue.directives import PasteMarkdownDirective
+
+    class PasteMarkdownMarked(PasteMarkdownDirective):
+        def run(self):
+            result = super().run()
+            box = nodes.container(classes=["pasted-md"])
+            box.extend(result)
+            return [box]
+
+    return PasteMarkdownMarked
+
+
 def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
-    from docutils import nodes
-    from docutils.parsers.rst import Directive
     from sphinx.util import logging
 
     logger = logging.getLogger(__name__)
     root = Path(app.confdir)
-
-    class claim_mark(nodes.Inline, nodes.Element):
-        """Placeholder for a claim mark, resolved to a link once pages are known."""
-
-    class claim_index(nodes.General, nodes.Element):
-        """Placeholder for the list of every claim (the back-matter page)."""
-
-    def claim_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-        claim_id = text.strip()
-        node = claim_mark(rawtext, claim_id=claim_id)
-        node["ids"] = [f"claim-use-{claim_id}"]
-        messages = []
-        if not ID_PATTERN.match(claim_id):
-            msg = inliner.reporter.warning(
-                f"claim id {claim_id!r} is not lower-case words joined by '-'", line=lineno)
-            messages.append(msg)
-        return [node], messages
-
-    class ClaimIndex(Directive):
-        has_content = False
-
-        def run(self):
-            return [claim_index("")]
 
     def block_text(node) -> str:
         parent = node.parent
@@ -518,10 +542,12 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
         walk(env.config.root_doc)
         return order
 
+    app.setup_extension("myst_nb")  # the glue domain, whose {glue:md} is wrapped below
     app.add_node(claim_mark)
     app.add_node(claim_index)
     app.add_role("claim", claim_role)
     app.add_directive("claim-index", ClaimIndex)
+    app.add_directive_to_domain("glue", "md", pasted_markdown_directive(), override=True)
     app.connect("source-read", lint_source)
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
