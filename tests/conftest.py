@@ -19,8 +19,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
-# What a build of the book needs, copied to a temporary directory by ``built_book``.
-SOURCES = ["_config.yml", "_toc.yml", "book", "scratchnet", "pyproject.toml"]
+# What a build of the book needs, copied to a temporary directory by ``built_book``:
+# tests/ too, since the chapter-code page shows tests/seed_chapter.py and the claims
+# extension reads which test checks each claim.
+SOURCES = ["_config.yml", "_toc.yml", "book", "scratchnet", "pyproject.toml", "tests"]
 
 
 @dataclass
@@ -53,7 +55,9 @@ def glued_output_values(outputs: List[Any]) -> Dict[str, Any]:
         if not meta:
             continue
         prefix = meta.get("mime_prefix", "")
-        data = {k[len(prefix):]: v for k, v in out["data"].items()}
+        # in the notebook the mime types carry the prefix; in <name>.glue.json they do not
+        data = {k[len(prefix):] if k.startswith(prefix) else k: v
+                for k, v in out["data"].items()}
         if set(data) == {"text/plain"}:
             try:
                 values[meta["name"]] = ast.literal_eval(data["text/plain"])
@@ -109,7 +113,7 @@ def copy_sources(root: Path, names: List[str]) -> Path:
     for name in names:
         src, dst = ROOT / name, root / name
         if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "_build", ".hypothesis", ".pytest_cache"))
         else:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)

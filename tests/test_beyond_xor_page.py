@@ -1,22 +1,34 @@
-"""The "Beyond XOR" page: every claim its prose makes, checked against what it glued.
+"""The "Beyond XOR" page: each claim its prose makes, checked independently.
 
-The page reports one run of each experiment. The tests at the end repeat the
-experiments on other random seeds (other data, other initial weights, other batch
-orders), so the claims must hold for the method, not only for the page's draw.
+The page reports one draw of each experiment (one seed for the data, one for the initial
+weights, one for the batch order). The claim tests repeat the experiments on other draws,
+check closed forms and invariants, or re-measure, so a claim must hold for the method,
+not only for the page's draw or the way the page computed its number.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import sys
 
 import numpy as np
 import pytest
 
-from scratchnet import Identity, NeuralNetwork, ReLU, SoftmaxCrossEntropy, accuracy, fit
-from scratchnet.datasets import spirals, train_test_split
-from scratchnet.optimizers import SGD, Adam, RMSProp
+from scratchnet import (
+    Adam, BinaryCrossEntropy, Identity, NeuralNetwork, ReLU, RMSProp, SGD, Sigmoid,
+    SoftmaxCrossEntropy, Tanh, accuracy, fit, moons, softmax, spirals, train_test_split, xor,
+)
+from scratchnet.gradcheck import numerical_gradient, relative_error
+from scratchnet.losses import logits_value_and_gradient_bce
 
 pytestmark = pytest.mark.book
+
+# The page's settings (its glued set_* values are checked against these below).
+N_SAMPLES, NOISE, TEST_FRACTION = 600, 0.2, 0.25
+HIDDEN, EPOCHS, BATCH = 64, 200, 32
+HIGH, LOW = 0.2, 0.05
+LOSS = SoftmaxCrossEntropy()
 
 
 @pytest.fixture(scope="module")
@@ -38,196 +50,591 @@ def test_figures_are_glued(g):
         assert "image/png" in g[key], key
 
 
-# --------------------------------------------------------------------------- data
+def test_the_settings_the_tests_repeat_are_the_pages(g):
+    assert (g["set_n_samples"], g["set_test_fraction"]) == (N_SAMPLES, TEST_FRACTION)
+    assert (g["set_hidden"], g["set_epochs"], g["set_batch"]) == (HIDDEN, EPOCHS, BATCH)
+    assert (g["set_high"], g["set_low"]) == (HIGH, LOW)
+    assert g["set_n_train"] + g["set_n_test"] == g["set_n_samples"]
+    assert g["set_flip_fraction"] == pytest.approx(g["set_n_flip"] / g["set_n_small"])
+    assert g["set_equal_steps"] == g["set_equal_epochs"] * g["steps_per_epoch"]
 
 
-def test_split(g):
-    assert g["n_train"] + g["n_test"] == g["n_samples"]
-    assert g["n_test"] == round(g["test_fraction"] * g["n_samples"])
+def test_glued_words_read_well(g):
+    """Counts glued as words: "all 10" or "9 of the 10", never "10 of the 10"."""
+    for key in ["mini_epoch_wins", "full_step_wins"]:
+        text = g[key]
+        words = text.split()
+        assert words[0] == "all" or (words[1:3] == ["of", "the"] and words[0] != words[3])
+    assert g["fast_weight_difference"] == "exactly zero" or "e-" in g["fast_weight_difference"]
+
+
+# --------------------------------------------------------------------------- XOR
+
+
+@pytest.mark.claim("beyond-xor-xor-leaves-no-room")
+def test_xor_is_every_input_there_is():
+    """XOR's four training points are all four inputs of {0, 1}^2 (compared with
+    itertools.product), labelled by the XOR of the bits: no unseen input is left to test
+    on, and a full batch already is the whole input space."""
+    X, y = xor()
+    assert sorted(map(tuple, X.tolist())) == sorted(itertools.product([0.0, 1.0], repeat=2))
+    assert np.array_equal(y[:, 0].astype(bool), np.logical_xor(X[:, 0], X[:, 1]))
 
 
 # --------------------------------------------------------------------------- softmax
 
 
-def test_log_sum_exp_claims(g):
-    # "e^z overflows float64 once z exceeds ..." and the example score is beyond that
-    assert g["exp_limit"] == pytest.approx(math.log(np.finfo(np.float64).max))
-    assert g["big_score"] > g["exp_limit"]
-    # "1 of its three probabilities is nan"; "the stable one returns 3 finite"
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _jacobian_path(z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """dL/dz through softmax's Jacobian: J[i, a, b] = p_a (delta_ab - p_b), times dL/dp."""
+    n, k = z.shape
+    p = _softmax(z)
+    rows = np.arange(n)
+    dL_dp = np.zeros_like(p)
+    dL_dp[rows, labels] = -1.0 / (n * p[rows, labels])
+    jacobian = p[:, :, None] * (np.eye(k)[None] - p[:, None, :])
+    return np.einsum("ia,iab->ib", dL_dp, jacobian)
+
+
+@pytest.mark.claim("beyond-xor-jacobian-path", "beyond-xor-learned-softmax")
+def test_jacobian_path_gives_the_fused_gradient_until_underflow():
+    """On random scores of several shapes and seeds, going through softmax's Jacobian
+    (written out in the test) gives the fused (p - y)/n up to rounding; for scores
+    1000 apart, where the true class's probability underflows to 0, the Jacobian path
+    gives nan or inf and the fused one stays finite."""
+    for seed, (n, k) in itertools.product(range(3), [(5, 3), (8, 4), (3, 10)]):
+        rng = np.random.default_rng(seed)
+        z = 3 * rng.standard_normal((n, k))
+        labels = rng.integers(0, k, n)
+        fused = LOSS.backward(z, labels)
+        onehot = np.eye(k)[labels]
+        np.testing.assert_allclose(fused, (_softmax(z) - onehot) / n, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(_jacobian_path(z, labels), fused, rtol=1e-9, atol=1e-15)
+    z, labels = np.array([[1000.0, 0.0, -1000.0]]), np.array([1])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        assert not np.all(np.isfinite(_jacobian_path(z, labels)))
+    fused = LOSS.backward(z, labels)
+    assert np.all(np.isfinite(fused))
+    np.testing.assert_allclose(fused, [[1.0, -1.0, 0.0]], atol=1e-300)
+
+
+@pytest.mark.claim("beyond-xor-exp-limit")
+def test_exp_overflows_just_past_the_glued_limit(g):
+    """Closed form: the largest float64 is (2 - 2^-52) 2^1023, so its logarithm is
+    1024 ln 2 + ln(1 - 2^-53); and np.exp is finite just below the glued limit and
+    infinite just above it."""
+    limit = g["exp_limit"]
+    assert limit == pytest.approx(1024 * math.log(2) + math.log1p(-(2.0**-53)), rel=1e-15)
+    with np.errstate(over="ignore"):
+        assert np.isfinite(np.exp(limit - 1e-9))
+        assert np.isinf(np.exp(limit + 1e-9))
+
+
+@pytest.mark.claim("beyond-xor-stable-softmax", "beyond-xor-learned-softmax")
+def test_naive_softmax_fails_and_the_stable_one_gives_the_gap(g):
+    """For scores (a, 0, -a) with a from 800 to a million, the textbook formula gives
+    exactly one nan (inf/inf at the top score), the stable one finite probabilities
+    summing to 1, and the loss of the middle class equals the gap a, the closed form
+    a + ln(1 + e^-a + e^-2a) in float64; the page's glued counts and loss agree."""
+    for a in [800.0, 1000.0, 5000.0, 1e6]:
+        scores = np.array([[a, 0.0, -a]])
+        with np.errstate(over="ignore", invalid="ignore"):
+            naive = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        assert np.isnan(naive).sum() == 1 and np.isnan(naive[0, 0])
+        p = softmax(scores)
+        assert np.all(np.isfinite(p)) and p.sum() == pytest.approx(1.0, abs=1e-15)
+        assert LOSS(scores, np.array([1])) == a + math.log1p(math.exp(-a) + math.exp(-2 * a))
+        assert LOSS(scores, np.array([0])) == 0.0
     assert g["naive_n_nan"] == 1
     assert g["stable_n_finite"] == 3
-    # "the loss ... is exactly the gap"
-    assert g["big_score_loss"] == pytest.approx(g["big_score"], rel=1e-12)
+    assert g["big_score_loss"] == g["set_big_score"]
 
 
-def test_fused_gradient_matches_numerical(g):
-    # "below about 1e-7 means the gradient is right"
+@pytest.mark.claim("beyond-xor-softmax-gradcheck")
+def test_gradcheck_threshold_separates_right_from_wrong(g):
+    """On other scores (seeds, batch sizes and class counts the page does not use) the
+    fused gradient's relative error against central differences stays below 1e-7,
+    while two plausible mistakes (forgetting the 1/n, or the -y) are far above it."""
+    for seed, (n, k) in itertools.product([10, 11], [(4, 3), (7, 5), (2, 8)]):
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, k))
+        labels = rng.integers(0, k, n)
+        numeric = numerical_gradient(lambda: LOSS(z, labels), z)
+        right = LOSS.backward(z, labels)
+        assert relative_error(right, numeric) < 1e-7
+        assert relative_error(right * n, numeric) > 1e-3          # no division by n
+        assert relative_error(_softmax(z) / n, numeric) > 1e-3    # no -y
     assert g["softmax_grad_error"] < 1e-7
 
 
-# --------------------------------------------------------------------------- fit
+# --------------------------------------------------------------------------- spirals
 
 
-def test_hidden_layer_beats_linear(g):
-    # "more than the 1/3 of guessing, far from all of them"
+def _spiral_draw(seed: int):
+    """The page's spiral data, test split and networks, from other random numbers."""
+    rng = np.random.default_rng(seed)
+    X, labels = spirals(N_SAMPLES, n_classes=3, noise=NOISE, rng=rng)
+    return train_test_split(X, labels, test_size=TEST_FRACTION, rng=rng)
+
+
+def _epochs_to(history, level):
+    below = np.flatnonzero(np.array(history.loss) < level)
+    return int(below[0]) + 1 if below.size else None
+
+
+def _optimizer_runs(seed: int) -> dict:
+    """The page's optimizer, batch and linear experiments on draw ``seed``."""
+    X_train, X_test, y_train, y_test = _spiral_draw(seed)
+    runs = {
+        "sgd": (SGD(0.1), BATCH),
+        "momentum": (SGD(0.1, momentum=0.9), BATCH),
+        "rmsprop": (RMSProp(0.01), BATCH),
+        "adam": (Adam(0.01), BATCH),
+        "full": (Adam(0.01), len(X_train)),
+    }
+    out = {}
+    for name, (optimizer, batch_size) in runs.items():
+        net = NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he",
+                            rng=np.random.default_rng(seed + 1))
+        history = fit(net, X_train, y_train, loss=LOSS, optimizer=optimizer, epochs=EPOCHS,
+                      batch_size=batch_size, rng=np.random.default_rng(seed + 2))
+        out[name] = {
+            "final": history.loss[-1], "min": min(history.loss),
+            "high": _epochs_to(history, HIGH), "low": _epochs_to(history, LOW),
+            "test": accuracy(net.forward(X_test), y_test),
+            "train": accuracy(net.forward(X_train), y_train),
+        }
+    linear = NeuralNetwork([2, 3], [Identity()], rng=np.random.default_rng(seed + 1))
+    fit(linear, X_train, y_train, loss=LOSS, optimizer=SGD(0.1), epochs=EPOCHS,
+        batch_size=BATCH, rng=np.random.default_rng(seed + 2))
+    out["linear"] = {"test": accuracy(linear.forward(X_test), y_test),
+                     "train": accuracy(linear.forward(X_train), y_train)}
+    fit(linear, X_train, y_train, loss=LOSS, optimizer=Adam(0.05), epochs=1000)
+    out["linear"]["train_longer"] = accuracy(linear.forward(X_train), y_train)
+    return out
+
+
+OTHER_DRAWS = [100, 200, 300, 400]
+
+
+@pytest.fixture(scope="module")
+def draws():
+    return {seed: _optimizer_runs(seed) for seed in OTHER_DRAWS}
+
+
+@pytest.mark.claim("beyond-xor-linear-vs-hidden")
+def test_hidden_layer_beats_linear_on_other_draws(g, draws):
+    """On four other draws of data, initial weights and batch order, the linear
+    network stays below 70% test accuracy, above guessing, and the hidden-layer
+    network beats it by more than 25 points, as in the page's run."""
     assert 1 / 3 + 0.05 < g["linear_test_acc"] < 0.7
     assert g["sgd_test_acc"] > g["linear_test_acc"] + 0.3
-    assert g["sgd_train_acc"] > 0.9
-    assert g["hidden"] > 0 and g["epochs"] > 0 and g["batch"] < g["n_train"]
+    for run in draws.values():
+        assert 1 / 3 + 0.05 < run["linear"]["test"] < 0.7
+        assert run["sgd"]["test"] > run["linear"]["test"] + 0.25
 
 
-# --------------------------------------------------------------------------- optimizers
+@pytest.mark.claim("beyond-xor-straight-edges")
+def test_linear_classifier_cannot_fit_the_arms(g, draws):
+    """Not short of data: on four other draws the linear network's training accuracy is
+    as low as its test accuracy (within 10 points, below 70%). Not short of training:
+    1000 more full-batch epochs with a larger Adam step move it by under 3 points,
+    while the hidden-layer network fits more than 95% of the same training points."""
+    assert g["linear_train_acc"] < 0.7 and g["linear_more_train_acc"] < 0.7
+    for run in draws.values():
+        linear = run["linear"]
+        assert linear["train"] < 0.7 and abs(linear["train"] - linear["test"]) < 0.1
+        assert abs(linear["train_longer"] - linear["train"]) < 0.03
+        assert run["sgd"]["train"] > 0.95
 
 
-def test_momentum_beats_plain_sgd(g):
-    # below HIGH much sooner, and a clearly lower final loss
+@pytest.mark.claim("beyond-xor-momentum-run")
+def test_momentum_beats_plain_sgd_on_other_draws(g, draws):
+    """Momentum gets below the high loss mark in under a third of plain SGD's epochs
+    and ends at under two thirds of its loss, in the page's run and on each of four
+    other draws."""
     assert g["momentum_epochs_high"] * 3 < g["sgd_epochs_high"]
-    assert g["momentum_final_loss"] * 2 < g["sgd_final_loss"]
+    assert g["momentum_final_loss"] * 1.5 < g["sgd_final_loss"]
+    for run in draws.values():
+        assert run["momentum"]["high"] * 3 < run["sgd"]["high"]
+        assert run["momentum"]["final"] * 1.5 < run["sgd"]["final"]
 
 
-def test_adaptive_optimizers(g):
-    # "get below HIGH about as soon" as momentum
+@pytest.mark.claim("beyond-xor-momentum-step-length")
+def test_momentum_step_length_closed_form():
+    """With a constant gradient g, SGD with momentum mu makes steps of
+    eta g (1 - mu^t) / (1 - mu) (a geometric series), which grow towards, and never
+    pass, 1/(1 - mu) times the plain step; checked for several mu on scratchnet's SGD."""
+    for mu in [0.5, 0.9, 0.99]:
+        w, gradient = np.zeros(3), np.array([1.0, -2.0, 0.5])
+        optimizer = SGD(0.1, momentum=mu)
+        for t in range(1, 400):
+            before = w.copy()
+            optimizer.step([w], [gradient])
+            step = before - w
+            np.testing.assert_allclose(step, 0.1 * gradient * (1 - mu**t) / (1 - mu), rtol=1e-9)
+            assert np.all(np.abs(step) <= np.abs(0.1 * gradient) / (1 - mu) * (1 + 1e-12))
+        if mu < 0.99:
+            np.testing.assert_allclose(step, 0.1 * gradient / (1 - mu), rtol=1e-6)
+
+
+@pytest.mark.claim("beyond-xor-adaptive-run")
+def test_adaptive_optimizers_on_other_draws(g, draws):
+    """RMSProp and Adam get below the high mark within twice momentum's epochs and end
+    below momentum's loss on each of four other draws; plain SGD's lowest loss stays
+    above the low mark on all of them. Reaching the low mark before momentum holds
+    for RMSProp on all four and for Adam on at least three (on draw 400 Adam gets there
+    later than momentum)."""
     for key in ["rmsprop", "adam"]:
         assert g[f"{key}_epochs_high"] <= 2 * g["momentum_epochs_high"]
-        # "and then go further: below LOW after ... where momentum needs ..."
         assert g[f"{key}_epochs_low"] < g["momentum_epochs_low"]
         assert g[f"{key}_final_loss"] < g["momentum_final_loss"]
-    # "plain SGD never gets there (its lowest loss is ...)"
-    assert g["sgd_epochs_low"] is None
-    assert g["sgd_min_loss"] > g["low"]
-    assert g["low"] < g["high"]
+    assert g["sgd_epochs_low"] is None and g["sgd_min_loss"] > LOW
+    adam_sooner = 0
+    for run in draws.values():
+        for key in ["rmsprop", "adam"]:
+            assert run[key]["high"] <= 2 * run["momentum"]["high"]
+            assert run[key]["final"] < run["momentum"]["final"]
+        assert run["rmsprop"]["low"] < run["momentum"]["low"]
+        adam_sooner += run["adam"]["low"] < run["momentum"]["low"]
+        assert run["sgd"]["min"] > LOW
+    assert adam_sooner >= 3
 
 
-def test_test_accuracies_close_together(g):
-    accs = [g[f"{key}_test_acc"] for key in ["sgd", "momentum", "rmsprop", "adam"]]
-    # "the four end close together" / "on the test set the gain is small"
-    assert max(accs) - min(accs) < 0.05
-    assert min(accs) > 0.9
+@pytest.mark.claim("beyond-xor-test-accuracies-close")
+def test_test_accuracies_close_on_other_draws(g, draws):
+    """The four optimizers' test accuracies lie within 5 points of each other, all
+    above 90%, in the page's run and on each of four other draws."""
+    keys = ["sgd", "momentum", "rmsprop", "adam"]
+    accs = [g[f"{key}_test_acc"] for key in keys]
+    assert max(accs) - min(accs) < 0.05 and min(accs) > 0.9
+    for run in draws.values():
+        accs = [run[key]["test"] for key in keys]
+        assert max(accs) - min(accs) < 0.05 and min(accs) > 0.9
+
+
+@pytest.mark.claim("beyond-xor-learned-optimizers")
+def test_summary_of_the_optimizers(g, draws):
+    """Momentum, RMSProp and Adam all end with a lower training loss than plain SGD,
+    and no optimizer's test accuracy is more than 5 points above SGD's, in the page's
+    run and on each of four other draws."""
+    cases = [{k: {"final": g[f"{k}_final_loss"], "test": g[f"{k}_test_acc"]}
+              for k in ["sgd", "momentum", "rmsprop", "adam"]}] + list(draws.values())
+    for run in cases:
+        for key in ["momentum", "rmsprop", "adam"]:
+            assert run[key]["final"] < run["sgd"]["final"]
+            assert run[key]["test"] - run["sgd"]["test"] < 0.05
 
 
 # --------------------------------------------------------------------------- regularization
 
 
-def test_regularization_setup(g):
-    assert g["n_flip"] / g["n_small"] == pytest.approx(g["flip_fraction"])
-    assert g["clean_fraction"] == pytest.approx(1 - g["flip_fraction"])
-    assert g["n_holdout"] > 10 * g["n_small"]  # "the test set is large"
-
-
-def test_without_l2_the_network_memorizes(g):
-    # "gets ... of the training labels right, wrong ones included" (near 100%)
-    assert g["noreg_train_acc"] >= 0.95
-    assert g["noreg_train_acc"] > g["clean_fraction"] + 0.1
-    assert g["noreg_kept_wrong"] >= 0.8
-    # "on the test set it gets only ..."
-    assert g["noreg_test_acc"] < g["noreg_train_acc"] - 0.1
-
-
-def test_l2_generalizes_better(g):
-    # "the training accuracy drops to ..., close to the fraction of correct labels"
-    assert g["l2_train_acc"] < g["noreg_train_acc"] - 0.1
-    assert abs(g["l2_train_acc"] - g["clean_fraction"]) < 0.06
-    # "only ... of the wrong labels are reproduced; for ... the true arm instead"
-    assert g["l2_kept_wrong"] < 0.35
-    assert g["l2_true_arm"] > 0.5
-    assert g["l2_kept_wrong"] + g["l2_true_arm"] <= 1
-    # "its test accuracy rises to ..., ... percentage points more"
-    assert g["l2_test_gain"] == pytest.approx(100 * (g["l2_test_acc"] - g["noreg_test_acc"]))
-    assert g["l2_test_gain"] > 5
-    # "the sum of squared weights is ... times smaller"
-    assert g["weight_ratio"] == pytest.approx(g["noreg_weight_sq"] / g["l2_weight_sq"])
-    assert g["weight_ratio"] > 10
-
-
-# --------------------------------------------------------------------------- batches
-
-
-def test_mini_batches(g):
-    assert g["steps_per_epoch"] == math.ceil(g["n_train"] / g["batch"])
-    # "per epoch, the loss falls much faster"
-    assert g["mini_final_loss"] * 3 < g["full_final_loss"]
-    assert g["adam_epochs_high"] * 3 < g["full_epochs_high"]
-    # the times are reported, never compared: they only have to exist
-    assert g["full_seconds"] > 0 and g["mini_seconds"] > 0
-
-
-# --------------------------------------------------------------------------- other seeds
-
-
-def _spiral_runs(seed: int) -> dict:
-    """The page's optimizer and batch experiments, from other random numbers."""
-    rng = np.random.default_rng(seed)
-    X, labels = spirals(600, n_classes=3, noise=0.2, rng=rng)
-    X_train, X_test, y_train, y_test = train_test_split(X, labels, test_size=0.25, rng=rng)
-    runs = {
-        "sgd": (SGD(0.1), 32),
-        "momentum": (SGD(0.1, momentum=0.9), 32),
-        "rmsprop": (RMSProp(0.01), 32),
-        "adam": (Adam(0.01), 32),
-        "full": (Adam(0.01), len(X_train)),
-    }
-    out = {}
-    for name, (optimizer, batch_size) in runs.items():
-        net = NeuralNetwork(
-            [2, 64, 3], [ReLU(), Identity()], init="he", rng=np.random.default_rng(seed + 1)
-        )
-        history = fit(net, X_train, y_train, loss=SoftmaxCrossEntropy(), optimizer=optimizer,
-                      epochs=200, batch_size=batch_size, rng=np.random.default_rng(seed + 2))
-        out[name] = (history.loss[-1], accuracy(net.forward(X_test), y_test))
-    linear = NeuralNetwork([2, 3], [Identity()], rng=np.random.default_rng(seed + 1))
-    fit(linear, X_train, y_train, loss=SoftmaxCrossEntropy(), optimizer=SGD(0.1),
-        epochs=200, batch_size=32, rng=np.random.default_rng(seed + 2))
-    out["linear_test_acc"] = accuracy(linear.forward(X_test), y_test)
-    return out
-
-
-@pytest.mark.parametrize("seed", [100, 200])
-def test_optimizer_and_batch_claims_hold_on_other_seeds(seed):
-    runs = _spiral_runs(seed)
-    loss = {name: value[0] for name, value in runs.items() if name != "linear_test_acc"}
-    assert loss["momentum"] * 2 < loss["sgd"]
-    assert loss["adam"] < loss["momentum"]
-    assert loss["rmsprop"] < loss["momentum"]
-    assert loss["adam"] * 3 < loss["full"]
-    assert runs["linear_test_acc"] < 0.7
-    assert runs["sgd"][1] > runs["linear_test_acc"] + 0.25
+def _boundary(network, X, resolution=80, margin=0.2):
+    """Share of horizontally or vertically adjacent grid points with different classes."""
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    u, v = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    classes = network.forward(np.column_stack([u.ravel(), v.ravel()])).argmax(axis=1)
+    classes = classes.reshape(u.shape)
+    changes = (classes[:, 1:] != classes[:, :-1]).sum() + (classes[1:] != classes[:-1]).sum()
+    return changes / (2 * resolution * (resolution - 1))
 
 
 def _regularization_run(seed: int) -> dict:
-    """The page's regularization experiment, from other random numbers."""
+    """The page's regularization experiment on draw ``seed``."""
     rng = np.random.default_rng(seed)
-    X, labels = spirals(120 + 2000, noise=0.2, rng=rng)
+    X, labels = spirals(120 + 2000, noise=NOISE, rng=rng)
     X_small, X_holdout, y_small, y_holdout = train_test_split(X, labels, test_size=2000, rng=rng)
     flipped = rng.choice(120, size=24, replace=False)
     y_noisy = y_small.copy()
     y_noisy[flipped] = (y_small[flipped] + rng.integers(1, 3, 24)) % 3
     out = {}
     for key, l2 in [("noreg", 0.0), ("l2", 1e-3)]:
-        net = NeuralNetwork(
-            [2, 200, 3], [ReLU(), Identity()], init="he", rng=np.random.default_rng(seed + 1)
-        )
-        fit(net, X_small, y_noisy, loss=SoftmaxCrossEntropy(), optimizer=Adam(0.03),
-            epochs=2000, l2=l2)
+        net = NeuralNetwork([2, 200, 3], [ReLU(), Identity()], init="he",
+                            rng=np.random.default_rng(seed + 1))
+        fit(net, X_small, y_noisy, loss=LOSS, optimizer=Adam(0.03), epochs=2000, l2=l2)
         predicted = net.forward(X_small).argmax(axis=1)
         out[key] = {
             "train": accuracy(net.forward(X_small), y_noisy),
             "test": accuracy(net.forward(X_holdout), y_holdout),
             "kept_wrong": float(np.mean(predicted[flipped] == y_noisy[flipped])),
+            "weight_sq": sum(float(np.sum(layer.weights**2)) for layer in net.layers),
+            "boundary": _boundary(net, X_small),
         }
     return out
 
 
-@pytest.mark.parametrize("seed", [101, 202, 303])
-def test_l2_claims_hold_on_other_seeds(seed):
-    run = _regularization_run(seed)
-    noreg, reg = run["noreg"], run["l2"]
-    assert noreg["train"] >= 0.93
-    assert noreg["kept_wrong"] >= 0.6
-    assert reg["kept_wrong"] < noreg["kept_wrong"] - 0.4
-    assert reg["test"] > noreg["test"] + 0.03
+@pytest.fixture(scope="module")
+def regularization_draws():
+    return [_regularization_run(seed) for seed in [101, 202, 303]]
 
 
-def test_fit_and_the_plain_path_agree_up_to_rounding(g):
-    # "the two networks' weights differ by at most ...: rounding"
-    assert 0 <= g["fast_weight_difference"] < 1e-12
-    assert g["xor_epochs"] >= 1000
+@pytest.mark.claim("beyond-xor-noreg-memorizes")
+def test_without_l2_the_network_memorizes_on_other_draws(g, regularization_draws):
+    """On three other draws of data, wrong labels and initial weights, the network
+    without regularization fits at least 95% of its training labels and reproduces at
+    least 80% of the wrong ones, and its test accuracy is more than 10 points lower."""
+    assert g["noreg_train_acc"] >= 0.95 and g["noreg_kept_wrong"] >= 0.8
+    assert g["noreg_test_acc"] < g["noreg_train_acc"] - 0.1
+    for run in regularization_draws:
+        noreg = run["noreg"]
+        assert noreg["train"] >= 0.95 and noreg["kept_wrong"] >= 0.8
+        assert noreg["test"] < noreg["train"] - 0.1
+
+
+@pytest.mark.claim("beyond-xor-l2-run")
+def test_l2_generalizes_better_on_other_draws(g, regularization_draws):
+    """On three other draws, L2 brings the training accuracy within 6 points of the
+    share of correct labels, reproduces at least 40 points fewer wrong labels, and
+    raises the test accuracy by more than 5 points, as in the page's run."""
+    clean = g["set_clean_fraction"]
+    assert abs(g["l2_train_acc"] - clean) < 0.06
+    assert g["l2_kept_wrong"] < 0.35 and g["l2_true_arm"] > 0.5
+    assert g["l2_test_acc"] > g["noreg_test_acc"] + 0.05
+    assert g["l2_test_gain"] > 5
+    for run in regularization_draws:
+        assert abs(run["l2"]["train"] - clean) < 0.06
+        assert run["l2"]["kept_wrong"] < run["noreg"]["kept_wrong"] - 0.4
+        assert run["l2"]["test"] > run["noreg"]["test"] + 0.05
+
+
+@pytest.mark.claim("beyond-xor-l2-weights-boundary", "beyond-xor-learned-l2")
+def test_l2_shrinks_weights_and_boundary_on_other_draws(g, regularization_draws):
+    """On three other draws, with the test's own measures (squared weights summed layer
+    by layer, and a coarser grid with a margin for the boundary), L2 makes the weights
+    more than ten times smaller, the boundary more than 1.3 times shorter and the test
+    accuracy higher, as the page's glued ratios say for its run."""
+    assert g["weight_ratio"] > 10 and g["boundary_ratio"] > 1.3
+    for run in regularization_draws:
+        assert run["noreg"]["weight_sq"] > 10 * run["l2"]["weight_sq"]
+        assert run["noreg"]["boundary"] > 1.3 * run["l2"]["boundary"]
+        assert run["l2"]["test"] > run["noreg"]["test"]
+
+
+# --------------------------------------------------------------------------- batches
+
+
+@pytest.mark.claim("beyond-xor-steps-per-epoch")
+def test_fit_makes_ceil_n_over_b_steps_per_epoch(g):
+    """Adam counts its own steps: after fit, its count is epochs * ceil(n / B) for
+    several n and B (including a batch that divides n and one that does not), and one
+    epoch on the page's training-set size makes the glued number of steps."""
+    X, labels = spirals(450, rng=0)
+    cases = [(450, 32, 3), (100, 32, 2), (64, 64, 5), (65, 64, 2), (90, 1, 1),
+             (g["set_n_train"], g["set_batch"], 1)]
+    for n, batch_size, epochs in cases:
+        optimizer = Adam(0.01)
+        fit(NeuralNetwork([2, 4, 3], [ReLU(), Identity()], rng=0), X[:n], labels[:n],
+            loss=LOSS, optimizer=optimizer, epochs=epochs, batch_size=batch_size, rng=1)
+        assert optimizer.t == epochs * math.ceil(n / batch_size)
+    assert optimizer.t == g["steps_per_epoch"]
+
+
+@pytest.mark.claim("beyond-xor-batch-run")
+def test_mini_batches_win_per_epoch_on_other_draws(g, draws):
+    """On four other draws, Adam with mini-batches gets below the high mark in under a
+    third of the full batch's epochs and ends the 200 epochs at under half its loss,
+    as in the page's run (the per-step half is checked by the race test)."""
+    assert g["adam_epochs_high"] * 3 < g["full_epochs_high"]
+    assert g["mini_final_loss"] * 2 < g["full_final_loss"]
+    for run in draws.values():
+        assert run["adam"]["high"] * 3 < run["full"]["high"]
+        assert run["adam"]["final"] * 2 < run["full"]["final"]
+
+
+def _race(seed: int, equal_epochs: int) -> dict:
+    """Training losses of Adam: mini-batches for ``equal_epochs`` epochs, full batches
+    for as many epochs and for as many steps, on a fresh draw ``seed``."""
+    X, labels = spirals(450, n_classes=3, noise=NOISE, rng=np.random.default_rng(seed))
+    steps = equal_epochs * math.ceil(len(X) / BATCH)
+
+    def loss_after(batch_size, epochs):
+        net = NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he",
+                            rng=np.random.default_rng(seed + 1))
+        fit(net, X, labels, loss=LOSS, optimizer=Adam(0.01), epochs=epochs,
+            batch_size=batch_size, rng=np.random.default_rng(seed + 2))
+        return LOSS(net.forward(X), labels)
+
+    return {"mini": loss_after(BATCH, equal_epochs),
+            "full_epochs": loss_after(len(X), equal_epochs),
+            "full_steps": loss_after(len(X), steps)}
+
+
+@pytest.fixture(scope="module")
+def races():
+    # other draws than the page's, and other race lengths than its five epochs
+    return ([_race(seed, 13) for seed in [1000, 1010, 1020, 1030, 1040]]
+            + [_race(seed, 8) for seed in [1050, 1060]])
+
+
+@pytest.mark.claim("beyond-xor-batch-race-run", "beyond-xor-batch-draws",
+                   "beyond-xor-learned-batches")
+def test_batch_race_on_other_draws(g, races):
+    """On seven draws the page does not use, and with other race lengths than the
+    page's (five races of 13 epochs, two of 8), mini-batches end more than 1.5 times
+    below the full batch after as many epochs, and the full batch more than 1.5 times
+    below mini-batches after as many steps, in every draw; the page's glued race and
+    its glued ranges say the same."""
+    assert g["page_race_mini"] < g["page_race_full_epochs"]
+    assert g["page_race_full_steps"] < g["page_race_mini"]
+    assert g["epoch_ratio_min"] > 1 and g["step_ratio_min"] > 1
+    for race in races:
+        assert race["full_epochs"] > 1.5 * race["mini"]
+        assert race["mini"] > 1.5 * race["full_steps"]
+
+
+def numpy_calls(run) -> int:
+    """How many compiled functions (NumPy's among them) ``run()`` calls from Python.
+
+    Counted with ``sys.setprofile``'s ``c_call`` events: a count, the same on every
+    machine and under any load, where a time is not. ``fit``'s step calls NumPy through
+    functions (``np.dot(..., out=...)``), so its calls are all counted.
+    """
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event == "c_call":
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def calls_per_epoch(make_run) -> float:
+    """NumPy calls of one epoch: the difference between runs of 4 and of 2 epochs, halved
+    (what happens once per call of ``fit`` cancels)."""
+    return (numpy_calls(make_run(4)) - numpy_calls(make_run(2))) / 2
+
+
+@pytest.mark.claim("beyond-xor-calls-per-step")
+def test_a_step_makes_as_many_calls_on_a_small_batch_as_on_all_points(g):
+    """Counted, not timed, on another draw of spirals: one step of fit makes the same
+    number of NumPy calls (within one, the shuffle's share of the epoch) with a batch of
+    the page's size as with the whole training set, so an epoch of mini-batches makes
+    about as many times more calls as it makes steps."""
+    X, labels = spirals(450, rng=7)
+
+    def make_run(batch_size):
+        def run(epochs):
+            net = NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he", rng=8)
+            return lambda: fit(net, X, labels, loss=LOSS, optimizer=Adam(0.01),
+                               epochs=epochs, batch_size=batch_size, rng=9)
+        return run
+
+    steps = math.ceil(len(X) / BATCH)
+    mini = calls_per_epoch(make_run(BATCH))
+    full = calls_per_epoch(make_run(len(X)))
+    assert full > 10
+    assert abs(mini / steps - full) <= 1
+    assert g["steps_per_epoch"] == math.ceil(g["set_n_train"] / g["set_batch"])
+
+
+@pytest.mark.claim("beyond-xor-call-overhead")
+def test_an_epoch_makes_as_many_calls_on_more_points(g):
+    """Counted on other networks (2-8-1 on XOR, and 2-4-1 as on the page): an epoch of
+    fit on the page's number of copies of the four XOR points calls exactly as many NumPy functions
+    as on the four points, so only the per-call work, not the number of calls, grows
+    with the data. The page's timing half is a measurement of its build, shown as one."""
+    X, y = xor()
+    copies = g["set_data_factor"]
+    assert copies > 1
+    for sizes in ([2, 8, 1], [2, 4, 1]):
+        def make_run(Xd, yd):
+            def run(epochs):
+                net = NeuralNetwork(sizes, [ReLU(), Sigmoid()], rng=np.random.RandomState(3))
+                return lambda: fit(net, Xd, yd, BinaryCrossEntropy(), SGD(0.1), epochs=epochs)
+            return run
+
+        small = calls_per_epoch(make_run(X, y))
+        large = calls_per_epoch(make_run(np.tile(X, (copies, 1)), np.tile(y, (copies, 1))))
+        assert small == large > 5
+
+
+@pytest.mark.claim("beyond-xor-losses-reproducible")
+def test_losses_reproduce_exactly_in_another_process(g):
+    """The page's full-batch and mini-batch Adam runs, redone in the test process from
+    the same seeds, end at exactly the glued losses, to the last bit."""
+    rng = np.random.default_rng(0)
+    X, labels = spirals(N_SAMPLES, n_classes=3, noise=NOISE, rng=rng)
+    X_train, _, y_train, _ = train_test_split(X, labels, test_size=TEST_FRACTION, rng=rng)
+    for key, batch_size in [("full_final_loss", len(X_train)), ("mini_final_loss", BATCH)]:
+        net = NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he",
+                            rng=np.random.default_rng(1))
+        history = fit(net, X_train, y_train, loss=LOSS, optimizer=Adam(0.01), epochs=EPOCHS,
+                      batch_size=batch_size, rng=np.random.default_rng(2))
+        assert history.loss[-1] == g[key], key
+
+
+# --------------------------------------------------------------------------- fit's speed
+
+
+def _plain_fit(network, X, y, loss, optimizer, epochs, batch_size=None, l2=0.0, seed=None):
+    """fit's arithmetic with the earlier pages' methods: forward, the loss's gradient with
+    respect to the last layer's z, gradients, the L2 term, one optimizer step."""
+    n = len(X)
+    batch_size = batch_size or n
+    rng = np.random.default_rng(seed) if batch_size < n else None
+    last = network.layers[-1]
+    for _ in range(epochs):
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        for begin in range(0, n, batch_size):
+            rows = order[begin:begin + batch_size]
+            output = network.forward(X[rows])
+            if isinstance(loss, BinaryCrossEntropy):
+                _, grad_z = logits_value_and_gradient_bce(output, last.activation_input, y[rows])
+            else:
+                grad_z = loss.backward(output, y[rows])
+            gradients, _ = network.gradients(grad_z, from_logits=True, input_gradient=False)
+            for i, layer in enumerate(network.layers):
+                gradients[2 * i] = gradients[2 * i] + l2 * layer.weights
+            optimizer.step(network.parameters(), gradients)
+
+
+@pytest.mark.claim("beyond-xor-fit-matches-plain", "beyond-xor-learned-speed")
+def test_fit_and_the_plain_path_agree_on_other_networks(g):
+    """On other seeds, shapes, data, losses and optimizers (XOR with ReLU and with tanh,
+    a 2-8-8-1 network on moons with momentum, 2-16-3 softmax networks on spirals with
+    SGD, Adam, and mini-batches with L2), fit and the plain path, written out in the
+    test, end with the same weights up to accumulated rounding (1e-10 of their size)."""
+    X, y = xor()
+    X_moons, y_moons = moons(60, rng=0)
+    X_spirals, labels = spirals(90, rng=0)
+    cases = [
+        ([2, 4, 1], [ReLU(), Sigmoid()], "seed", X, y, BinaryCrossEntropy(),
+         lambda: SGD(0.1), 500, {}),
+        ([2, 3, 1], [Tanh(), Sigmoid()], "xavier", X, y, BinaryCrossEntropy(),
+         lambda: SGD(0.5), 500, {}),
+        ([2, 8, 8, 1], [Tanh(), Tanh(), Sigmoid()], "xavier", X_moons, y_moons,
+         BinaryCrossEntropy(), lambda: SGD(0.1, momentum=0.9), 200, {}),
+        ([2, 16, 3], [ReLU(), Identity()], "he", X_spirals, labels, LOSS,
+         lambda: SGD(0.1), 200, {}),
+        ([2, 16, 3], [ReLU(), Identity()], "he", X_spirals, labels, LOSS,
+         lambda: Adam(0.01), 200, {}),
+        ([2, 16, 3], [ReLU(), Identity()], "he", X_spirals, labels, LOSS,
+         lambda: SGD(0.1), 30, {"batch_size": 20, "l2": 1e-3}),
+    ]
+    for seed in [1, 7]:
+        for sizes, acts, init, Xd, yd, loss, optimizer, epochs, extra in cases:
+            fast = NeuralNetwork(sizes, acts, init=init, rng=np.random.RandomState(seed))
+            plain = NeuralNetwork(sizes, acts, init=init, rng=np.random.RandomState(seed))
+            fit(fast, Xd, yd, loss, optimizer(), epochs=epochs, rng=np.random.default_rng(seed),
+                **extra)
+            _plain_fit(plain, Xd, yd, loss, optimizer(), epochs, seed=seed, **extra)
+            scale = 1 + max(float(np.max(np.abs(p))) for p in fast.parameters())
+            for p, q in zip(fast.parameters(), plain.parameters()):
+                np.testing.assert_allclose(p, q, rtol=0, atol=1e-10 * scale)
+            moved = max(float(np.max(np.abs(p - q))) for p, q in
+                        zip(fast.parameters(),
+                            NeuralNetwork(sizes, acts, init=init,
+                                          rng=np.random.RandomState(seed)).parameters()))
+            assert moved > 1e-3  # training changed the weights: the agreement says something
+    glued = g["fast_weight_difference"]
+    assert glued == "exactly zero" or float(glued) < 1e-12

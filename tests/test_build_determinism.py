@@ -22,7 +22,7 @@ pytestmark = pytest.mark.book
 
 PAGES = sorted(p.stem for p in BOOK.glob("*.md") if "```{code-cell}" in p.read_text(encoding="utf-8"))
 # Lines that measure wall time.
-VOLATILE_LINE = re.compile(r"\d+(\.\d+)? ?s\b|seconds")
+VOLATILE_LINE = re.compile(r"\d+(\.\d+)? ?[µm]?s\b|seconds")
 TIMING_KEY = re.compile(r"seconds|time")
 
 

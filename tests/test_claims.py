@@ -39,6 +39,10 @@ PAGE = textwrap.dedent("""\
 
     We draw {glue:text}`set_n_samples` points.
 
+    In this build an epoch took {glue:text}`time_epoch:.2f` s.
+
+    An epoch took {glue:text}`time_epoch:.2f` s.
+
     The network always learns XOR. {claim}`always-learns`
 
     The chapter says the network "successfully learns the XOR pattern".
@@ -66,12 +70,14 @@ def test_the_marking_rules_on_a_sample_page():
     texts = [block.text for block, _ in unmarked]
     assert texts == [
         "The loss ends at {glue:text}`final_loss:.4f`.",
+        "An epoch took {glue:text}`time_epoch:.2f` s.",
         "- a list item that never ends well",
         "The loss does not learn anything.",
     ]
     reasons = [reason for _, reason in unmarked]
-    assert "final_loss" in reasons[0] and "never" in reasons[1]
-    assert claims.claim_marks(PAGE) == [("always-learns", 10)]
+    assert "final_loss" in reasons[0] and "'this build'" in reasons[1]
+    assert "never" in reasons[2]
+    assert claims.claim_marks(PAGE) == [("always-learns", 14)]
 
 
 def test_problems_name_missing_tests_orphans_and_unmarked_blocks(tmp_path):

@@ -20,7 +20,9 @@ what evidence it checks, independently of how the page computed the number.
    that states a result must carry a claim mark. A block states a result when it
    (a) shows a glued value (``{glue:text}``/``{glue}``) whose key does not start with
    ``set_`` (a glued *setting*, such as a sample size or a learning rate the page
-   chose, is an input, not a result), or (b) uses one of the
+   chose, is an input, not a result; a glued wall-clock time, key ``time_...``, is a
+   measurement of one build: the block must say "this build", and no test asserts a
+   time), or (b) uses one of the
    result words of ``RESULT_WORDS`` (such as "always", "never", "does not learn",
    "faster", "bit for bit") outside quotation marks and code.
 
@@ -45,6 +47,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLAIM_ROLE = re.compile(r"\{claim\}`([^`]*)`")
 GLUE_INLINE = re.compile(r"\{glue(?::text)?\}`([^`:]+)")
 SETTING_PREFIX = "set_"  # a glued setting (a sample size, a chosen rate): an input, not a result
+TIME_PREFIX = "time_"   # a wall-clock measurement of this build: shown as one, never tested
+TIME_SCOPE = "this build"
 
 # Words that state a result about a run, a configuration or the code's behaviour.
 RESULT_WORDS = [
@@ -238,9 +242,14 @@ def _without_quotes_and_code(text: str) -> str:
 
 def block_needs_claim(block: Block) -> Optional[str]:
     """Why the block states a result (so needs a claim mark), or None."""
-    results = [k for k in GLUE_INLINE.findall(block.text) if not k.startswith(SETTING_PREFIX)]
+    keys = GLUE_INLINE.findall(block.text)
+    results = [k for k in keys if not k.startswith((SETTING_PREFIX, TIME_PREFIX))]
     if results:
         return f"it shows the glued value {results[0]!r}"
+    timings = [k for k in keys if k.startswith(TIME_PREFIX)]
+    if timings and TIME_SCOPE not in " ".join(block.text.split()):
+        return (f"it shows the wall-clock measurement {timings[0]!r} without saying it is "
+                f"one of {TIME_SCOPE!r}")
     match = RESULT_PATTERN.search(_without_quotes_and_code(block.text))
     if match:
         return f"it says {match.group(0)!r}"
@@ -374,14 +383,28 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
     logger = logging.getLogger(__name__)
     root = Path(app.confdir)
 
-    def block_text(node) -> str:
+    def claim_text(node) -> str:
+        """The words the mark closes: its block's text since the previous mark."""
         parent = node.parent
         while parent is not None and not isinstance(
                 parent, (nodes.paragraph, nodes.caption, nodes.list_item)):
             parent = parent.parent
         if parent is None:
             parent = node.parent
-        return " ".join(parent.astext().split())
+        segment: List[str] = []
+        for part in parent.findall(lambda n: isinstance(n, (nodes.Text, claim_mark))):
+            if part is node:
+                break
+            if isinstance(part, claim_mark):
+                segment = []
+            elif not any(isinstance(a, claim_mark) for a in _ancestors(part)):
+                segment.append(part.astext())
+        return " ".join("".join(segment).split())
+
+    def _ancestors(node):
+        while node.parent is not None:
+            node = node.parent
+            yield node
 
     def collect(app, doctree):
         env = app.env
@@ -389,7 +412,7 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
             env.claims = {}
         found = []
         for node in doctree.findall(claim_mark):
-            found.append({"id": node["claim_id"], "text": block_text(node),
+            found.append({"id": node["claim_id"], "text": claim_text(node),
                           "line": node.line})
         env.claims[env.docname] = found
 
@@ -461,8 +484,8 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
         for node in list(doctree.findall(claim_mark)):
             claim_id = node["claim_id"]
             names = ", ".join(t.nodeid for t in tests.get(claim_id, [])) or "no test"
-            if index_doc is None:
-                node.replace_self(nodes.Text(""))
+            if index_doc is None:  # a book without a claims page: no link to make
+                node.replace_self(nodes.inline("", "", ids=node["ids"]))
                 continue
             uri = builder.get_relative_uri(fromdocname, index_doc) + f"#claim-{claim_id}"
             ref = nodes.reference("", "", internal=True, refuri=uri,
