@@ -166,7 +166,8 @@ class Sigmoid(Activation):
     Written the chapter's way, ``exp(-x)`` overflows for ``x < -709`` and NumPy
     warns. The same number is ``exp(-log(1 + exp(-x)))``, and NumPy's
     ``logaddexp(0, -x)`` computes ``log(exp(0) + exp(-x))`` without ever forming
-    the huge ``exp(-x)``: no overflow, no warning, full precision in both tails.
+    the huge ``exp(-x)``: no overflow and no warning anywhere. (Far in the negative
+    tail the relative error grows, roughly like ``|x|`` times the machine epsilon.)
 
     Its derivative is ``s * (1 - s)`` with ``s = sigmoid(x)``: at most 1/4 (at 0),
     and nearly 0 when ``|x|`` is large, which is why saturated sigmoids learn slowly.

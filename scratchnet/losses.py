@@ -47,8 +47,8 @@ class BinaryCrossEntropy:
 
     with ``n`` the number of outputs averaged over. The chapter adds ``1e-15``
     inside the logarithms; here ``p`` is clipped to ``[eps, 1 - eps]`` (``eps`` the
-    machine epsilon of its dtype), which also works in float32, where
-    ``1 - 1e-15`` rounds to 1 and ``log(0)`` would follow.
+    machine epsilon of its dtype). A clip at ``1e-15`` would not do in float32,
+    where ``1 - 1e-15`` rounds to 1 and ``log(0)`` would follow.
 
     ``output`` and ``target`` must have the same shape: a ``(4,)`` target against a
     ``(4, 1)`` output is an error, not a broadcast ``(4, 4)`` loss.

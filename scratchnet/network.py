@@ -19,8 +19,10 @@ class NeuralNetwork:
     ``layer_sizes`` lists the width of every layer, input first: ``[2, 4, 1]`` is
     2 inputs, 4 hidden units and 1 output. ``activations`` has one entry per layer
     after the input. All layers draw their initial weights, in order, from the
-    same ``rng``, so ``rng=np.random.RandomState(42)`` replays the chapter's
-    ``np.random.seed(42)`` run exactly.
+    same ``rng``, so ``rng=np.random.RandomState(42)`` draws exactly the initial
+    weights of the chapter's ``np.random.seed(42)`` run. (Its training then agrees
+    with the chapter's to rounding: the stable sigmoid and the clipped loss round
+    differently from the chapter's formulas.)
 
     Example
     -------

@@ -26,7 +26,7 @@ def train(
     print_every: int | None = None,
     callback: Callable[[int, NeuralNetwork], None] | None = None,
 ) -> np.ndarray:
-    """Full-batch gradient descent, exactly the chapter's loop.
+    """Full-batch gradient descent, the chapter's loop.
 
     ``X`` has shape ``(n, inputs)`` and ``y`` shape ``(n, outputs)``. Every epoch:
     forward pass over all of ``X``, ``loss`` (binary cross-entropy unless given),

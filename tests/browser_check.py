@@ -940,8 +940,8 @@ class _Page:
 
 def check_site(root: Path, *, screenshots: Optional[Path] = None,
                pages: Optional[List[str]] = None, chromium: Optional[str] = None,
-               timeout: float = 30.0, progress: Optional[Callable[[str], None]] = None
-               ) -> SiteReport:
+               timeout: float = 30.0, progress: Optional[Callable[[str], None]] = None,
+               report_name: str = "report.txt") -> SiteReport:
     """Serve ``root``, open each page in headless Chromium and report what failed.
 
     ``screenshots``: a folder for ``<page>.light.png`` and ``<page>.dark.png`` (created;
@@ -949,6 +949,7 @@ def check_site(root: Path, *, screenshots: Optional[Path] = None,
     removed first), or None for none.
     ``pages``: relative paths (default: :func:`site_pages`). ``chromium``: the
     executable (default: :func:`find_chromium`). Raises FileNotFoundError without one.
+    ``report_name``: the file in ``screenshots`` the text report is written to.
     """
     t0 = time.monotonic()
     root = Path(root).resolve()
@@ -980,7 +981,7 @@ def check_site(root: Path, *, screenshots: Optional[Path] = None,
     site = SiteReport(root=root, pages=reports, browser=version, screenshots=screenshots,
                       seconds=time.monotonic() - t0)
     if screenshots is not None:
-        (screenshots / "report.txt").write_text(site.text() + "\n", encoding="utf-8")
+        (screenshots / report_name).write_text(site.text() + "\n", encoding="utf-8")
     return site
 
 

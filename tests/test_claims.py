@@ -55,7 +55,7 @@ PAGE = textwrap.dedent("""\
     ```
 
     ```{glue:figure} fig
-    :alt: a figure
+    :alt: a figure of a network that never learns
     The loss does not learn anything.
     ```
 
@@ -69,14 +69,16 @@ def test_the_marking_rules_on_a_sample_page():
     unmarked = claims.unmarked_results(PAGE)
     texts = [block.text for block, _ in unmarked]
     assert texts == [
+        "a figure of a network that never learns",
         "The loss ends at {glue:text}`final_loss:.4f`.",
         "An epoch took {glue:text}`time_epoch:.2f` s.",
         "- a list item that never ends well",
         "The loss does not learn anything.",
     ]
     reasons = [reason for _, reason in unmarked]
-    assert "final_loss" in reasons[0] and "'this build'" in reasons[1]
-    assert "never" in reasons[2]
+    assert "alt text" in reasons[0]
+    assert "final_loss" in reasons[1] and "'this build'" in reasons[2]
+    assert "never" in reasons[3]
     assert claims.claim_marks(PAGE) == [("always-learns", 14)]
 
 

@@ -24,7 +24,9 @@ what evidence it checks, independently of how the page computed the number.
    measurement of one build: the block must say "this build", and no test asserts a
    time), or (b) uses one of the
    result words of ``RESULT_WORDS`` (such as "always", "never", "does not learn",
-   "faster", "bit for bit") outside quotation marks and code.
+   "faster", "bit for bit") outside quotation marks and code. One mark covers its
+   block (the claims page shows the words since the block's previous mark); an alt
+   text cannot carry a mark, so it must not use a result word at all.
 
 The functions below are used both by the Sphinx extension (``setup``) and by
 ``tests/test_claims.py``, so the rules are written once.
@@ -263,9 +265,26 @@ def claim_marks(text: str) -> List[Tuple[str, int]]:
     ]
 
 
+def alt_texts(text: str) -> Iterator[Block]:
+    """The ``:alt:`` text of every figure and image of a page."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"^\s*:alt:\s*(.*)$", line)
+        if match:
+            yield Block(number, match.group(1))
+
+
 def unmarked_results(text: str) -> List[Tuple[Block, str]]:
-    """The blocks of a page that state a result without a claim mark, and why."""
+    """The blocks of a page that state a result without a claim mark, and why.
+
+    Alt text cannot carry a mark, so it describes what is drawn: a result word in an
+    alt text is always reported.
+    """
     found = []
+    for alt in alt_texts(text):
+        match = RESULT_PATTERN.search(_without_quotes_and_code(alt.text))
+        if match:
+            found.append((alt, f"its alt text says {match.group(0)!r}: describe what is "
+                               f"drawn; the caption or the prose states the result"))
     for block in prose_blocks(text):
         if CLAIM_ROLE.search(block.text):
             continue
