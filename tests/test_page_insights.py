@@ -4,6 +4,7 @@ forms (ln 2, the best constant 2/3, the plateau), the configuration on other see
 
 from __future__ import annotations
 
+import decimal
 import math
 
 import numpy as np
@@ -54,11 +55,19 @@ def test_page_runs_without_stderr(run_page):
 def test_outputs_lie_inside_the_unit_interval(glued, fresh):
     """The run's largest output is the best constant 2/3 for targets 0, 1, 1 (a closed form)
     and its smallest is above 0; the outputs of 200 trained runs from other seeds all lie
-    strictly inside (0, 1), as a sigmoid output must."""
+    strictly inside (0, 1). In exact arithmetic (400-digit decimals) the sigmoid of -800,
+    40 and 800 lies strictly between 0 and 1, while the package's floating-point sigmoid
+    returns exactly 0.0 for -800 and exactly 1.0 for 40 and 800."""
     assert 0.0 < glued["ins_min_output"] < 0.01
     assert glued["ins_max_output"] == pytest.approx(2 / 3, abs=1e-3)
     _, outputs = fresh
     assert np.all((outputs > 0) & (outputs < 1))
+    inputs = [-800, 40, 800]
+    with decimal.localcontext() as context:
+        context.prec = 400
+        exact = [1 / (1 + decimal.Decimal(-x).exp()) for x in inputs]
+        assert all(0 < s < 1 for s in exact)
+    assert Sigmoid().forward(np.array(inputs, dtype=float)).tolist() == [0.0, 1.0, 1.0]
 
 
 @pytest.mark.claim("insights-first-loss-ln2")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -97,6 +99,7 @@ def test_the_check_catches_the_forgetful_sigmoid_which_runs_silently(run_page):
 
     X, y = xor()
     net = NeuralNetwork([2, 4, 1], [Tanh(), ForgetfulSigmoid()], rng=0, init="xavier")
-    with np.errstate(all="raise"):
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
         losses = train(net, X, y, epochs=1000, learning_rate=0.1)
     assert np.all(np.isfinite(losses)) and np.all(np.isfinite(net.forward(X)))
