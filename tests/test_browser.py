@@ -317,15 +317,13 @@ def source_has_math(text: str) -> bool:
 
 
 # The site is checked in two parts, each by its own Chromium: with pytest-xdist
-# (``-n 2 --dist loadgroup``) the two parts run at once, one per worker.
+# (``-n 2 --dist loadgroup``) the two parts run at once, one per worker (conftest.py
+# puts each part's tests in one xdist group).
 PARTS = 2
 
 
-@pytest.fixture(scope="module", params=[
-    pytest.param(part, id=f"part{part + 1}of{PARTS}",
-                 marks=pytest.mark.xdist_group(f"browser-part{part + 1}"))
-    for part in range(PARTS)
-])
+@pytest.fixture(scope="module", params=range(PARTS),
+                ids=[f"part{part + 1}of{PARTS}" for part in range(PARTS)])
 def book(request: pytest.FixtureRequest, chromium: str, built_book: Path) -> SiteReport:
     """Every ``PARTS``-th page of the built site, from page ``request.param`` on, checked."""
     site = built_book / "_build" / "html"

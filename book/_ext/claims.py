@@ -402,23 +402,37 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
     logger = logging.getLogger(__name__)
     root = Path(app.confdir)
 
-    def claim_text(node) -> str:
-        """The words the mark closes: its block's text since the previous mark."""
+    def claim_parts(node) -> List[Tuple[str, str]]:
+        """The words the mark closes, its block's text since the previous mark, as
+        ``("text", ...)`` and ``("math", latex)`` parts (math is shown as math)."""
         parent = node.parent
         while parent is not None and not isinstance(
                 parent, (nodes.paragraph, nodes.caption, nodes.list_item)):
             parent = parent.parent
         if parent is None:
             parent = node.parent
-        segment: List[str] = []
-        for part in parent.findall(lambda n: isinstance(n, (nodes.Text, claim_mark))):
+        parts: List[Tuple[str, str]] = []
+        for part in parent.findall(
+                lambda n: isinstance(n, (nodes.Text, nodes.math, claim_mark))):
             if part is node:
                 break
             if isinstance(part, claim_mark):
-                segment = []
-            elif not any(isinstance(a, claim_mark) for a in _ancestors(part)):
-                segment.append(part.astext())
-        return " ".join("".join(segment).split())
+                parts = []
+            elif isinstance(part, nodes.math):
+                parts.append(("math", part.astext()))
+            elif not any(isinstance(a, nodes.math) for a in _ancestors(part)):
+                parts.append(("text", part.astext()))
+        # one space between words, none at either end
+        joined: List[Tuple[str, str]] = []
+        for kind, text in parts:
+            if kind == "text":
+                text = re.sub(r"\s+", " ", text)
+            joined.append((kind, text))
+        if joined and joined[0][0] == "text":
+            joined[0] = ("text", joined[0][1].lstrip())
+        if joined and joined[-1][0] == "text":
+            joined[-1] = ("text", joined[-1][1].rstrip())
+        return joined
 
     def _ancestors(node):
         while node.parent is not None:
@@ -431,7 +445,9 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
             env.claims = {}
         found = []
         for node in doctree.findall(claim_mark):
-            found.append({"id": node["claim_id"], "text": claim_text(node),
+            parts = claim_parts(node)
+            found.append({"id": node["claim_id"], "parts": parts,
+                          "text": "".join(text for _, text in parts),
                           "line": node.line})
         env.claims[env.docname] = found
 
@@ -516,6 +532,9 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
             node.replace_self(sup)
         for node in list(doctree.findall(claim_index)):
             node.replace_self(index_nodes(fromdocname, tests))
+            # the claims show their math as math: the page needs MathJax, which Sphinx
+            # loads only on pages whose source had math when it was read
+            app.env.get_domain("math").data["has_equations"][fromdocname] = True
 
     def index_nodes(fromdocname, tests):
         env = app.env
@@ -542,7 +561,9 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
                 link = nodes.reference("", "", internal=True, refuri=back)
                 link += nodes.literal("", claim_id)
                 para += link
-                para += nodes.Text(": " + claim["text"].rstrip("✓ "))
+                para += nodes.Text(": ")
+                for kind, text in claim["parts"]:
+                    para += nodes.math(text, text) if kind == "math" else nodes.Text(text)
                 entry += para
                 for test in tests.get(claim_id, []):
                     evidence = nodes.paragraph(classes=["claim-evidence"])
@@ -598,4 +619,4 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
     app.connect("env-check-consistency", check)
     app.connect("doctree-resolved", resolve)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}
