@@ -200,23 +200,13 @@ def run_page(built_book: Path) -> Callable[[str], ExecutedPage]:
     return run
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
-    """Test modules that need the built book run last (stable order otherwise), and the
-    tests of each part of the browser check stay together on one worker.
+    """Test modules that need the built book run last (stable order otherwise).
 
     With pytest-xdist, the worker that first needs the book builds it while the other
     runs the tests that need no build, instead of waiting for the build from the start.
-    A module moves as a whole, so its module-scoped fixtures are set up once. The
-    browser check's ``book`` fixture is parametrized by the part of the site it checks;
-    ``--dist loadgroup`` sends each part's tests to one worker, which checks that part
-    once (marks on fixture parameters come too late for xdist, so they are added here).
+    A module moves as a whole, so its module-scoped fixtures are set up once.
     """
     needs_book = {getattr(item, "module", None) for item in items
                   if "built_book" in getattr(item, "fixturenames", ())}
     items.sort(key=lambda item: getattr(item, "module", None) in needs_book)
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "book" in callspec.params \
-                and item.module.__name__ == "test_browser":
-            item.add_marker(pytest.mark.xdist_group(f"browser-part{callspec.params['book'] + 1}"))
