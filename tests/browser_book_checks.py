@@ -30,25 +30,6 @@ from conftest import BOOK, ROOT
 PARTS = 2
 
 
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """The Chromium executable; skips without one, unless the browser test is required."""
-    required = os.environ.get("SCRATCHNET_BROWSER_TEST", "") == "required"
-    if os.environ.get("SCRATCHNET_CHROMIUM"):
-        return browser_check.find_chromium()  # a wrong explicit path is an error, never a skip
-    problem = None
-    if os.name != "posix":
-        problem = "the browser test drives Chromium through pipes, which needs a POSIX system"
-    elif browser_check.find_chromium() is None:
-        problem = ("no Chromium found: install it (Debian/Ubuntu: apt-get install chromium) "
-                   "or set SCRATCHNET_CHROMIUM to its path")
-    if problem is None:
-        return browser_check.find_chromium()
-    if required:
-        pytest.fail(f"SCRATCHNET_BROWSER_TEST=required, but {problem}")
-    pytest.skip(f"{problem} (set SCRATCHNET_BROWSER_TEST=required to fail instead)")
-
-
 def png_size(path: Path) -> tuple:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"

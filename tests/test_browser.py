@@ -25,7 +25,7 @@ from browser_check import SiteReport, check_site, resolve_link, site_pages
 from conftest import BOOK
 
 
-from browser_book_checks import chromium, png_size  # noqa: E402,F401  (shared fixture)
+from browser_book_checks import png_size  # noqa: E402
 
 
 # ================================================================== the checker itself
