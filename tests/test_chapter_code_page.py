@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import decimal
-import importlib.util
 import inspect
 import io
 import math
@@ -33,6 +31,7 @@ from scratchnet import (
     train,
     xor,
 )
+from independent import exact_sigmoid, load_seed_chapter
 
 PAGE = ROOT / "book" / "chapter_code.md"
 SEED_FILE = ROOT / "tests" / "seed_chapter.py"
@@ -42,14 +41,6 @@ OTHER_SEEDS, OTHER_EPOCHS = (1, 2, 3), 3000
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def load_seed_chapter():
-    """tests/seed_chapter.py as a module (the pattern of tests/test_faithful_port.py)."""
-    spec = importlib.util.spec_from_file_location("seed_chapter", SEED_FILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def chapter_run(chapter, seed=SEED, epochs=EPOCHS):
@@ -270,17 +261,6 @@ def test_page_glues_the_digits_the_runs_agree_to(chapter_seed_run, run_page):
     worst = seed_42_worst_relative_difference(chapter_seed_run)
     assert worst < 10.0 ** -REPLAY_DIGITS
     assert 12 <= digits <= REPLAY_DIGITS
-
-
-def exact_sigmoid(x: float) -> float:
-    """sigma(x) from 50-digit decimal arithmetic, rounded to a double: 1 / (1 + e^-x) for
-    x >= 0 and e^x / (1 + e^x) for x < 0 (decimal's exp underflows to 0, never overflows)."""
-    with decimal.localcontext() as context:
-        context.prec = 50
-        if x >= 0:
-            return float(1 / (1 + (-decimal.Decimal(x)).exp()))
-        e = decimal.Decimal(x).exp()
-        return float(e / (1 + e))
 
 
 @pytest.mark.claim("chapter-code-sigmoid-no-overflow")

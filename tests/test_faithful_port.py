@@ -7,27 +7,18 @@ same initial weights, same loss trajectory, same predictions, same printed lines
 """
 
 import contextlib
-import importlib.util
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import scratchnet
 from scratchnet import NeuralNetwork, ReLU, Sigmoid, train
+from independent import load_seed_chapter
 
 EPOCHS = 10000
 LEARNING_RATE = 0.1
 SEED = 42
-
-
-def load_seed_chapter():
-    path = Path(__file__).with_name("seed_chapter.py")
-    spec = importlib.util.spec_from_file_location("seed_chapter", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

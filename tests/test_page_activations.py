@@ -7,9 +7,7 @@ import ast
 import inspect
 import math
 import re
-import sys
 import textwrap
-from decimal import Decimal, getcontext
 
 import numpy as np
 import pytest
@@ -17,24 +15,9 @@ import pytest
 from conftest import ROOT
 from scratchnet import NeuralNetwork, ReLU, Sigmoid, Tanh, train, xor
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import claims  # noqa: E402
+from independent import claim_block, exact_sigmoid
 
 PAGE = ROOT / "book" / "activations.md"
-
-
-def claim_block(claim_id: str) -> str:
-    """The prose block of the activations page that carries the claim mark ``claim_id``."""
-    text = PAGE.read_text(encoding="utf-8")
-    blocks = [b.text for b in claims.prose_blocks(text) if f"{{claim}}`{claim_id}`" in b.text]
-    assert len(blocks) == 1, f"the page marks {claim_id!r} in {len(blocks)} blocks"
-    return blocks[0]
-
-
-def exact_sigmoid(x: float) -> float:
-    """1 / (1 + e^-x) in 50-digit decimal arithmetic, rounded once to a float."""
-    getcontext().prec = 50
-    return float(1 / (1 + (-Decimal(x)).exp()))
 
 
 # ----------------------------------------------------------------------------- the page
@@ -202,7 +185,7 @@ def test_the_page_describes_the_sigmoid_code_it_shows():
     branches = any(isinstance(node, (ast.If, ast.IfExp)) for node in ast.walk(tree)) or bool(
         numpy_calls & {"where", "piecewise", "select"})
 
-    block = claim_block("activations-sigmoid-code-described")
+    block = claim_block(PAGE, "activations-sigmoid-code-described")
     spans = re.findall(r"`([^`]+)`", block)
     named = {name for span in spans for name in re.findall(r"\bnp\.(\w+)", span)}
     assert named == numpy_calls, (named, numpy_calls)

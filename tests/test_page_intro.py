@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import importlib.util
 import io
 import random
 import re
@@ -27,6 +26,7 @@ from scratchnet import NeuralNetwork, ReLU, Sigmoid, Tanh, train, xor
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import claims  # noqa: E402
+from independent import load_seed_chapter
 
 INTRO = ROOT / "book" / "intro.md"
 SEED_FILE = ROOT / "tests" / "seed_chapter.py"
@@ -192,14 +192,6 @@ def test_intro_prints_the_versions_it_was_built_with(run_page):
 
 
 # ---------------------------------------------------------------- claims
-
-
-def load_seed_chapter():
-    """tests/seed_chapter.py, the chapter's code, as a module (as test_faithful_port does)."""
-    spec = importlib.util.spec_from_file_location("seed_chapter", SEED_FILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @contextlib.contextmanager

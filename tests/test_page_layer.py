@@ -8,26 +8,7 @@ import numpy as np
 import pytest
 
 from scratchnet import Layer, LeakyReLU, NeuralNetwork, ReLU, Sigmoid, Tanh, check_layer, train, xor
-
-
-def central_difference(f, array: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """d f() / d array by central differences, written here and not taken from the package."""
-    grad = np.empty_like(array)
-    flat, out = array.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        keep = flat[i]
-        flat[i] = keep + h
-        up = f()
-        flat[i] = keep - h
-        down = f()
-        flat[i] = keep
-        out[i] = (up - down) / (2 * h)
-    return grad
-
-
-def worst_relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    scale = np.maximum(np.abs(analytic), np.abs(numeric))
-    return float(np.max(np.abs(analytic - numeric) / np.maximum(scale, 1e-12)))
+from independent import central_difference, worst_relative_error
 
 
 class ForgetfulSigmoid(Sigmoid):

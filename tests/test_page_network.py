@@ -8,7 +8,6 @@ import inspect
 import math
 import pickle
 import re
-import sys
 import textwrap
 from pathlib import Path
 
@@ -31,19 +30,10 @@ from scratchnet import (
     xor,
 )
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import claims  # noqa: E402
+from independent import central_difference, claim_block, worst_relative_error
 
 PAGE = ROOT / "book" / "network.md"
 BCE = BinaryCrossEntropy()
-
-
-def claim_block(claim_id: str) -> str:
-    """The prose block of the network page that carries the claim mark ``claim_id``."""
-    text = PAGE.read_text(encoding="utf-8")
-    blocks = [b.text for b in claims.prose_blocks(text) if f"{{claim}}`{claim_id}`" in b.text]
-    assert len(blocks) == 1, f"the page marks {claim_id!r} in {len(blocks)} blocks"
-    return blocks[0]
 
 
 def chapter_network(seed: int = 42) -> NeuralNetwork:
@@ -53,28 +43,6 @@ def chapter_network(seed: int = 42) -> NeuralNetwork:
 def bce(p: np.ndarray, y: np.ndarray) -> float:
     """Binary cross-entropy written here, from its definition."""
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
-
-def central_difference(f, array: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """d f() / d array by central differences, written here and not taken from the package."""
-    grad = np.zeros(array.shape)
-    flat, out = array.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        keep = flat[i]
-        flat[i] = keep + h
-        up = f()
-        flat[i] = keep - h
-        down = f()
-        flat[i] = keep
-        out[i] = (up - down) / (2 * h)
-    return grad
-
-
-def worst_relative_error(analytic, numeric) -> float:
-    analytic, numeric = np.asarray(analytic, float), np.asarray(numeric, float)
-    scale = np.maximum(np.abs(analytic), np.abs(numeric))
-    return float(np.max(np.abs(analytic - numeric) / np.maximum(scale, 1e-300),
-                        where=scale > 0, initial=0.0))
 
 
 def random_network(seed: int) -> tuple:
@@ -124,7 +92,7 @@ def test_the_prose_describes_the_backward_loop_the_code_runs():
     words = set(re.findall(r"\w+", code))
     signature = inspect.signature(NeuralNetwork.gradients).parameters
     known = set(dir(NeuralNetwork)) | set(dir(Layer)) | words
-    spans = re.findall(r"(?<!})`([^`]+)`", claim_block("network-gradients-loop"))  # not roles
+    spans = re.findall(r"(?<!})`([^`]+)`", claim_block(PAGE, "network-gradients-loop"))  # not roles
     assert "for i in range(last, -1, -1)" in spans
     for span in spans:
         if re.fullmatch(r"\w+=\w+", span):  # a flag: a parameter of gradients

@@ -21,6 +21,7 @@ from scratchnet import (
 from scratchnet.batched import train_batch
 from scratchnet.experiments import Config, run_experiments
 from scratchnet.stats import success_rate
+from independent import sign_test
 
 pytestmark = pytest.mark.book
 
@@ -95,13 +96,6 @@ def wilson_low(k, n, z=1.959964):
 def reliable(result, low=0.9):
     """The page's criterion: the lower end of the rate's 95% interval reaches ``low``."""
     return wilson_low(result.rate.successes, result.rate.trials) >= low
-
-
-def sign_test(a, b):
-    """Exact two-sided sign test: if each of the a + b discordant seeds were equally likely
-    to favour either side, the probability of a split at least as lopsided as a to b."""
-    n, k = a + b, min(a, b)
-    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
 
 
 def median_epochs(result, threshold=0.1):

@@ -27,6 +27,7 @@ from scratchnet import (
     learned, success_rate, train, train_batch, xor,
 )
 from scratchnet.stats import Rate
+from independent import sign_test
 
 pytestmark = pytest.mark.book
 
@@ -77,12 +78,6 @@ def _page_interval(glued: Dict, key: str) -> Tuple[float, float]:
 
 def _bce_per_input(output: np.ndarray, target: np.ndarray) -> np.ndarray:
     return -(target * np.log(output) + (1 - target) * np.log(1 - output))
-
-
-def _sign_test(a: int, b: int) -> float:
-    """Exact two-sided sign test: P(a split of a + b coin flips at least as uneven as a:b)."""
-    n, k = a + b, min(a, b)
-    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -551,10 +546,10 @@ def test_he_beats_the_chapter_init_seed_by_seed(diag, fresh_chapter, fresh_he):
     he_alone = int(np.sum(fresh_he.learned & ~fresh_chapter.learned))
     chapter_alone = int(np.sum(fresh_chapter.learned & ~fresh_he.learned))
     assert he_alone > chapter_alone
-    assert _sign_test(he_alone, chapter_alone) < 0.01, (he_alone, chapter_alone)
+    assert sign_test(he_alone, chapter_alone) < 0.01, (he_alone, chapter_alone)
     assert _overlap(_page_interval(diag, "rate_he"), fresh_he.rate), fresh_he.rate
     assert diag["he_alone"] > diag["chapter_alone"]
-    page_p = _sign_test(diag["he_alone"], diag["chapter_alone"])
+    page_p = sign_test(diag["he_alone"], diag["chapter_alone"])
     assert diag["he_sign_p"] == pytest.approx(page_p, rel=1e-9) and page_p < 0.01
     mantissa = f"{page_p:.1e}".split("e")[0]
     assert diag["he_sign_p_text"].startswith(mantissa + " × 10")
@@ -562,10 +557,10 @@ def test_he_beats_the_chapter_init_seed_by_seed(diag, fresh_chapter, fresh_he):
 
 def test_sign_test_helper_on_known_cases():
     """Sanity check of this module's sign test: 0 of 5 gives 2/32, 5 of 10 gives 1."""
-    assert _sign_test(0, 5) == pytest.approx(2 / 32)
-    assert _sign_test(5, 0) == pytest.approx(2 / 32)
-    assert _sign_test(5, 5) == 1.0
-    assert _sign_test(1, 9) == pytest.approx(2 * 11 / 1024)
+    assert sign_test(0, 5) == pytest.approx(2 / 32)
+    assert sign_test(5, 0) == pytest.approx(2 / 32)
+    assert sign_test(5, 5) == 1.0
+    assert sign_test(1, 9) == pytest.approx(2 * 11 / 1024)
 
 
 @pytest.mark.claim("xor-diagnosis-rate-wide", "xor-diagnosis-summary-fixes")
