@@ -60,7 +60,8 @@ import scratchnet  # noqa: E402
 from scratchnet import (  # noqa: E402
     SGD, BinaryCrossEntropy, Identity, NeuralNetwork, ReLU, Sigmoid, SoftmaxCrossEntropy, fit,
 )
-from scratchnet.trainstep import TrainStep  # noqa: E402
+from scratchnet.fitting import backpropagate, forward, train_step  # noqa: E402
+from scratchnet.metrics import correct_answers  # noqa: E402
 
 PACKAGE = Path(scratchnet.__file__).resolve().parent
 
@@ -148,22 +149,24 @@ def profile_xor() -> None:
     print("  cProfile of fit, per epoch (top functions by own time):")
     print_cprofile(profile, epochs, "epoch", ARGS.top)
 
-    # Each phase of fit's epoch in isolation: the TrainStep's own methods, as fit calls them.
+    # Each phase of fit's epoch in isolation: train_step and the functions it calls.
     net = network()
-    optimizer = SGD(0.1)
-    step = TrainStep(net, BinaryCrossEntropy(), optimizer, X, y, batch_size=4)
-    step()
-    arrays = step.full
-    ns = dict(step=step, arrays=arrays, y=y, truth=step.truth, optimizer=optimizer,
+    optimizer, loss = SGD(0.1), BinaryCrossEntropy()
+    output = forward(net.layers, X)
+    _, delta = loss.delta(net.layers[-1], y)
+    gradients = [0.0 * g for g in backpropagate(net.layers, delta)]  # updates that change nothing
+    ns = dict(net=net, layers=net.layers, X=X, y=y, loss=loss, optimizer=optimizer, delta=delta,
+              gradients=gradients, output=output, train_step=train_step, forward=forward,
+              backpropagate=backpropagate, correct_answers=correct_answers,
               history=[], time=time, np=np, math=__import__("math"))
     n = 20_000
     rows = [
-        ("step()  [forward, loss, backward, update]", "step()"),
-        ("  step.forward(arrays)  [2 layers, bias trick]", "step.forward(arrays)"),
-        ("  step.loss_and_delta(...)  [BCE on logits, accuracy]",
-         "step.loss_and_delta(arrays, arrays.z[-1], y, truth)"),
-        ("  step.backward(arrays)", "step.backward(arrays)"),
-        ("  optimizer.update(...)  [one subtraction]", "optimizer.update(*step.update_arguments)"),
+        ("train_step(...)  [forward, loss, backward, update]", "train_step(net, loss, optimizer, X, y)"),
+        ("  forward(layers, X)  [2 layers]", "forward(layers, X)"),
+        ("  loss.delta(layers[-1], y)  [BCE on logits]", "loss.delta(layers[-1], y)"),
+        ("  backpropagate(layers, delta)", "backpropagate(layers, delta)"),
+        ("  optimizer.update(...)  [4 arrays]", "optimizer.update(net.parameters(), gradients)"),
+        ("  correct_answers(output, y)", "correct_answers(output, y)"),
         ("bookkeeping: loss sum, isfinite, history, clock",
          "t = 0.4 * 4; math.isfinite(t); history.append(t / 4); history.append(1.0); "
          "history.append(time.perf_counter())"),
@@ -419,16 +422,17 @@ def phase_table(X, labels, network) -> None:
     parameters = net.parameters()
     rows = batches[0]
     xb, yb = X[rows], labels[rows]
-    step = TrainStep(net, loss, optimizer, X, labels, batch_size=128)
-    step(rows)
-    arrays = step.full
+    forward(net.layers, xb)
+    _, mlp_delta = loss.delta(net.layers[-1], yb)
+    zero_gradients = [0.0 * g for g in backpropagate(net.layers, mlp_delta)]
     hand_setup = ("import numpy as np\nnp.matmul(xb, W1, out=z1); z1 += b1; "
                   "np.greater(z1, 0.0, out=mask); np.multiply(z1, mask, out=z1); "
                   "np.matmul(z1, W2, out=z2); z2 += b2; z2_saved[...] = z2")
     W1, b1, W2, b2 = [p.copy() for p in parameters]
     ns = dict(
         np=np, X=X, labels=labels, next_rows=next_rows, net=net, loss=loss, optimizer=optimizer,
-        parameters=parameters, xb=xb, yb=yb, step=step, arrays=arrays, truth=step.truth[rows],
+        parameters=parameters, xb=xb, yb=yb, forward=forward, backpropagate=backpropagate,
+        mlp_delta=mlp_delta, zero_gradients=zero_gradients, correct_answers=correct_answers,
         W1=W1, b1=b1, W2=W2, b2=b2,
         xbuf=np.empty((128, 784), np.float32), ybuf=np.empty(128, labels.dtype),
         z1=np.empty((128, 256), np.float32), mask=np.empty((128, 256), bool),
@@ -453,15 +457,15 @@ def phase_table(X, labels, network) -> None:
     hand_sgd = "W1 -= dW1; b1 -= db1; W2 -= dW2; b2 -= db2"
     phases = [
         ("gather the batch",
-         "rows = next_rows(); np.take(X, rows, axis=0, out=arrays.inputs[0][:, :-1], mode='clip'); "
-         "labels[rows]",
+         "rows = next_rows(); X[rows]; labels[rows]",
          "rows = next_rows(); np.take(X, rows, axis=0, out=xbuf, mode='clip'); "
          "np.take(labels, rows, out=ybuf, mode='clip')"),
-        ("forward (2 layers)", "step.forward(arrays)", hand_forward),
-        ("softmax cross-entropy value + dL/dz (+ accuracy in fit)",
-         "step.loss_and_delta(arrays, arrays.z[-1], yb, truth)", hand_loss),
-        ("backward (weights, biases; no dL/dx)", "step.backward(arrays)", hand_backward),
-        ("SGD update", "optimizer.update(*step.update_arguments)", hand_sgd),
+        ("forward (2 layers)", "forward(net.layers, xb)", hand_forward),
+        ("softmax cross-entropy value + dL/dz",
+         "loss.delta(net.layers[-1], yb)", hand_loss),
+        ("backward (weights, biases; no dL/dx)", "backpropagate(net.layers, mlp_delta)", hand_backward),
+        ("SGD update", "optimizer.update(parameters, zero_gradients)", hand_sgd),
+        ("accuracy count", "correct_answers(net.layers[-1].output, yb)", "pass"),
         ("bookkeeping (loss/accuracy sums, loop)",
          "t = 2.3 * 128; t += 3; yb[0]", "pass"),
     ]

@@ -13,7 +13,7 @@ from .gradcheck import check_layer, check_network, numerical_gradient, relative_
 from .init import weight_std
 from .layer import Layer
 from .fitting import History, fit
-from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, softmax
+from .losses import BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, softmax
 from .metrics import accuracy
 from .network import NeuralNetwork, count_parameters
 from .optimizers import SGD, Adam, Optimizer, RMSProp
@@ -30,6 +30,7 @@ __all__ = [
     "History",
     "Identity",
     "Layer",
+    "Loss",
     "MeanSquaredError",
     "LeakyReLU",
     "NetworkBatch",

@@ -6,7 +6,9 @@ call the unchecked paths, so the checks cost nothing while training.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
+
+import math
 
 import numpy as np
 
@@ -59,6 +61,8 @@ def check_finite(x: np.ndarray, name: str, block: int = 1 << 18) -> None:
     Large arrays are checked ``block`` numbers at a time, so the check needs a small
     temporary instead of a boolean copy of the whole array.
     """
+    if math.isfinite(np.add.reduce(x, axis=None)):
+        return  # one pass, no temporary (a sum that overflows is checked below instead)
     flat = np.ravel(x)  # a view for the contiguous arrays that matter here
     for begin in range(0, flat.size, block):
         if not np.isfinite(flat[begin:begin + block]).all():
@@ -91,3 +95,110 @@ def check_positive_float(value: Any, name: str) -> float:
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value}")
     return float(value)
+
+
+def check_number(value: Any, name: str, expected: str) -> float:
+    """Require a real number (``bool`` is refused); ``expected`` words the error."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {expected}, got {value!r}")
+    return float(value)
+
+
+def check_fraction(value: Any, name: str) -> float:
+    """Require a number in ``[0, 1)``, such as a decay rate or a momentum."""
+    value = check_number(value, name, "a number in [0, 1)")
+    if not 0.0 <= value < 1.0:  # also refuses NaN
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+def check_non_negative(value: Any, name: str) -> float:
+    """Require a finite number >= 0, such as a penalty strength."""
+    value = check_number(value, name, "a number >= 0")
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return value
+
+
+def check_float_dtype(dtype: Any) -> np.dtype:
+    """Accept float32 or float64 (the dtypes BLAS multiplies fast)."""
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def check_instance(value: Any, kind: type, name: str, example: str = "", arguments: str = "") -> Any:
+    """Require an *instance* of ``kind`` (such as ``example``); a class passed without
+    parentheses gets a hint (``arguments`` is what goes between them)."""
+    what = ("an " if kind.__name__[0] in "AEIOU" else "a ") + kind.__name__
+    if isinstance(value, type) and issubclass(value, kind):
+        raise TypeError(
+            f"{name} must be {what} instance, got the class {value.__name__}; "
+            f"write {value.__name__}({arguments}) with parentheses"
+        )
+    if not isinstance(value, kind):
+        such = f" instance such as {example}" if example else ""
+        raise TypeError(f"{name} must be {what}{such}, got {value!r}")
+    return value
+
+
+def check_probabilities(values: np.ndarray, name: str) -> None:
+    """Require every value in [0, 1]: a probability, or a 0/1 label."""
+    low, high = float(values.min()), float(values.max())
+    if low < 0.0 or high > 1.0:
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got values from {low:g} to {high:g}"
+        )
+
+
+def check_labels(labels: np.ndarray, name: str, n: int, n_classes: int, rows_of: str) -> None:
+    """Require ``n`` integer class labels in ``[0, n_classes)``."""
+    if labels.shape[0] != n:
+        raise ValueError(f"{name} must hold {n} labels, one per row of {rows_of}, got {labels.shape[0]}")
+    if n and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"{name} labels must be in [0, {n_classes}) for {n_classes} classes, "
+            f"got labels from {labels.min()} to {labels.max()}"
+        )
+
+
+def is_labels(target: np.ndarray) -> bool:
+    """Integer class labels, one per row (rather than one-hot or probability rows)."""
+    return target.ndim == 1 and target.dtype.kind in "iu"
+
+
+def check_gradients(parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
+    """Require one gradient per parameter, each of its parameter's shape.
+
+    An in-place update would otherwise broadcast a ``(1, n)`` gradient over a
+    ``(k, n)`` weight matrix without a word.
+    """
+    if len(gradients) != len(parameters):
+        raise ValueError(
+            f"gradients must have one array per parameter: expected {len(parameters)}, "
+            f"got {len(gradients)}"
+        )
+    for i, (parameter, gradient) in enumerate(zip(parameters, gradients)):
+        if np.shape(gradient) != parameter.shape:
+            raise ValueError(
+                f"gradients[{i}] must have the shape of parameters[{i}], {parameter.shape}, "
+                f"got {np.shape(gradient)}"
+            )
+        if not np.isfinite(gradient).all():
+            raise ValueError(
+                f"gradients[{i}] must be finite, got NaN or infinite values (the step "
+                "would spread them into the parameters)"
+            )
+
+
+def check_layer_input(x: Any, weights: np.ndarray) -> np.ndarray:
+    """A batch for a layer with these ``weights``, in their dtype: ``(n, inputs)``, or
+    ``(runs, n, inputs)`` for a layer that holds a stack of runs' weights."""
+    if type(x) is np.ndarray and x.dtype == weights.dtype and x.ndim == 2 and x.shape[0] \
+            and x.shape[1] == weights.shape[-2]:
+        return x  # the common case, decided in a few attribute lookups
+    x = as_float_array(x, "x", weights.dtype)
+    stacked = x.ndim == 3 and weights.ndim == 3 and x.shape[0] == weights.shape[0]
+    check_batch(x[0] if stacked else x, "x", weights.shape[-2])
+    return x

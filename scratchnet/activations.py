@@ -50,14 +50,6 @@ class Activation:
         """The derivative of the function at every element of ``x``."""
         raise NotImplementedError
 
-    def derivative(self, x: np.ndarray, output: np.ndarray) -> np.ndarray:
-        """``backward(x)``, given also ``output = forward(x)``.
-
-        Sigmoid and tanh override it to reuse ``output`` instead of recomputing it
-        (same numbers, less work); the batched trainer calls this.
-        """
-        return self.backward(x)
-
     def __eq__(self, other: object) -> bool:
         # activations without parameters are equal when they are the same function
         return type(self) is type(other)
@@ -190,9 +182,6 @@ class Sigmoid(Activation):
         s = Sigmoid.forward(x)
         return s * (1 - s)
 
-    def derivative(self, x: np.ndarray, output: np.ndarray) -> np.ndarray:
-        return output * (1 - output)
-
 
 class Tanh(Activation):
     """Hyperbolic tangent: ``tanh(x)``, squashing into (-1, 1) and centred at 0.
@@ -216,6 +205,3 @@ class Tanh(Activation):
     def backward(x: np.ndarray) -> np.ndarray:
         t = np.tanh(x)
         return 1 - t * t
-
-    def derivative(self, x: np.ndarray, output: np.ndarray) -> np.ndarray:
-        return 1 - output * output

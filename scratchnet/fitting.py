@@ -15,16 +15,15 @@ from typing import Any, List, Tuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_finite, check_positive_int
-from .activations import Identity, Sigmoid
+from ._validation import check_instance, check_non_negative, check_positive_int
 from .init import as_rng
-from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, check_probabilities
-from .metrics import accuracy
+from .layer import Layer
+from .losses import BinaryCrossEntropy, Loss
+from .metrics import accuracy, correct_answers
 from .network import NeuralNetwork
 from .optimizers import SGD, Optimizer
-from .trainstep import TrainStep
+from .training import check_data, check_loss, diverged
 
-Loss = Any  # BinaryCrossEntropy | SoftmaxCrossEntropy | MeanSquaredError
 
 
 @dataclass
@@ -73,8 +72,7 @@ def fit(
     them when ``None``) taken in a fresh random order drawn from ``rng``. For each
     batch: forward pass, loss and its gradient, backpropagation, the L2 term
     ``l2 * W`` added to every weight gradient (biases are not penalized), and one
-    ``optimizer`` step (all of it done by a :class:`~scratchnet.trainstep.TrainStep`,
-    which reuses its arrays from batch to batch). With ``print_every``, prints progress
+    ``optimizer`` step (all of it in :func:`train_step`). With ``print_every``, prints progress
     like the chapter does.
 
     ``loss`` defaults to binary cross-entropy and ``optimizer`` to ``SGD(0.01)``.
@@ -89,18 +87,16 @@ def fit(
     >>> len(history.loss), history.accuracy[-1]
     (300, 1.0)
     """
-    if not isinstance(network, NeuralNetwork):
-        raise TypeError(f"network must be a NeuralNetwork, got {network!r}")
-    loss = BinaryCrossEntropy() if loss is None else loss
+    loss = BinaryCrossEntropy() if loss is None else check_loss(loss)
     optimizer = SGD(0.01) if optimizer is None else check_optimizer(optimizer)
-    X, y = check_fit_data(network, X, y, loss, "X", "y")
+    X, y = check_data(network, X, y, loss)
     if validation_data is not None:
         if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
             raise TypeError(
                 f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}"
                 + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
             )
-        X_val, y_val = check_fit_data(network, *validation_data, loss, "X_val", "y_val")
+        X_val, y_val = check_data(network, *validation_data, loss, "X_val", "y_val")
     epochs = check_positive_int(epochs, "epochs")
     n = X.shape[0]
     batch_size = n if batch_size is None else check_positive_int(batch_size, "batch_size")
@@ -108,13 +104,8 @@ def fit(
         raise ValueError(f"batch_size must be at most the number of samples ({n}), got {batch_size}")
     if print_every is not None:
         print_every = check_positive_int(print_every, "print_every")
-    if isinstance(l2, (bool, np.bool_)) or not isinstance(l2, (int, float, np.integer, np.floating)):
-        raise TypeError(f"l2 must be a number >= 0, got {l2!r}")
-    if not (np.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
-    l2 = float(l2)
+    l2 = check_non_negative(l2, "l2")
     rng = as_rng(rng) if batch_size < n else None
-    step = TrainStep(network, loss, optimizer, X, y, batch_size, l2)
 
     history = History()
     start = time.perf_counter()
@@ -125,22 +116,73 @@ def fit(
             order = shuffled_order(rng, n) if rng is not None else None
             total_loss = total_correct = 0.0
             for begin in range(0, n, batch_size):
-                value, correct = step(None if order is None else order[begin:begin + batch_size])
+                rows = None if order is None else order[begin:begin + batch_size]
+                X_batch, y_batch = (X, y) if rows is None else (X[rows], y[rows])
+                value, correct = train_step(network, loss, optimizer, X_batch, y_batch, l2)
                 if not math.isfinite(value):
-                    raise diverged(network, optimizer, epoch, begin // batch_size, value)
-                total_loss += value * min(batch_size, n - begin)
+                    where = f"epoch {epoch}, batch {begin // batch_size}: the loss is {value}"
+                    raise diverged(network, where, repr(optimizer))
+                total_loss += value * X_batch.shape[0]
                 total_correct += correct
 
             history.loss.append(total_loss / n)
             history.accuracy.append(total_correct / n)
             if validation_data is not None:
-                val_output = network.forward(X_val)
-                history.val_loss.append(loss.value_and_gradient(val_output, y_val)[0])
+                val_output = forward(network.layers, X_val)
+                history.val_loss.append(loss.value(val_output, y_val))
                 history.val_accuracy.append(accuracy(val_output, y_val))
             history.seconds.append(time.perf_counter() - start)
             if print_every and epoch % print_every == 0:
                 print(progress_line(epoch, history))
     return history
+
+
+def train_step(
+    network: NeuralNetwork, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: np.ndarray,
+    l2: float = 0.0,
+) -> Tuple[float, int]:
+    """One mini-batch of :func:`fit` (unchecked): forward pass, loss and dL/dz, backpropagation,
+    the L2 term, one optimizer step.
+
+    Returns the batch's loss *before* the update and how many of its rows the network
+    got right. When the loss is not finite the update is skipped, so a NaN never
+    reaches the weights.
+    """
+    output = forward(network.layers, X)
+    value, delta = loss.delta(network.layers[-1], y)
+    if l2:
+        value += l2 * network.l2_penalty()
+    if not math.isfinite(value):
+        return value, 0
+    gradients = backpropagate(network.layers, delta)
+    if l2:  # d/dW of l2 * 0.5 * sum(W**2) is l2 * W; biases are not penalized
+        for layer, grad_weights in zip(network.layers, gradients[::2]):
+            grad_weights += l2 * layer.weights
+    optimizer.update(network.parameters(), gradients)
+    return value, correct_answers(output, y)
+
+
+def forward(layers: List[Layer], x: np.ndarray) -> np.ndarray:
+    """``NeuralNetwork.forward`` without its check of ``x``: for data validated once."""
+    for layer in layers:
+        x = layer.forward(x)
+    return x
+
+
+def backpropagate(layers: List[Layer], delta: np.ndarray) -> List[np.ndarray]:
+    """Every layer's parameter gradients, from ``delta`` = dL/dz of the last layer.
+
+    :meth:`NeuralNetwork.gradients <scratchnet.network.NeuralNetwork.gradients>`
+    without its first step, the last activation's derivative (the loss's
+    :meth:`~scratchnet.losses.Loss.delta` took it), and its last, dL/dx of the data,
+    which nobody needs. Returns ``[dL/dW1, dL/db1, ...]``.
+    """
+    gradients: List[np.ndarray] = []
+    for i in range(len(layers) - 1, -1, -1):
+        gradients[:0] = layers[i].parameter_gradients(delta)
+        if i > 0:
+            delta = layers[i - 1].activation_gradient(layers[i].input_gradient(delta))
+    return gradients
 
 
 def shuffled_order(rng: Any, n: int) -> np.ndarray:
@@ -152,79 +194,9 @@ def shuffled_order(rng: Any, n: int) -> np.ndarray:
     return np.argsort(rng.standard_normal(n), kind="stable")
 
 
-def diverged(
-    network: NeuralNetwork, optimizer: Any, epoch: int, batch: int, value: float
-) -> FloatingPointError:
-    """The error ``fit`` raises when the loss stops being a finite number.
-
-    It is raised before the update of that batch, and says whether the weights are
-    still finite (they are unless an earlier step already overflowed).
-    """
-    finite = all(np.isfinite(p).all() for p in network.parameters())
-    state = (
-        "The weights are still finite: the update that would spread the NaN was not made."
-        if finite
-        else "Some weights are no longer finite: retrain from a fresh network."
-    )
-    return FloatingPointError(
-        f"training diverged in epoch {epoch}, batch {batch}: the loss is {value}. The likely "
-        f"cause is a learning rate too large for this problem ({optimizer!r}); try one "
-        f"10 times smaller. {state}"
-    )
-
-
 def check_optimizer(optimizer: Any) -> Optimizer:
     """Require an optimizer *instance* such as ``SGD(0.1)``."""
-    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
-        raise TypeError(
-            f"optimizer must be an Optimizer instance, got the class {optimizer.__name__}; "
-            f"write {optimizer.__name__}(learning_rate) with parentheses"
-        )
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an Optimizer such as SGD(0.1), got {optimizer!r}")
-    return optimizer
-
-
-def check_fit_data(
-    network: NeuralNetwork, X: Any, y: Any, loss: Loss, x_name: str, y_name: str
-) -> Tuple[np.ndarray, np.ndarray]:
-    """Validate one ``(X, y)`` pair for ``fit`` and ``loss``; return them as arrays."""
-    X = network.check_input(X, x_name)
-    n, k = X.shape[0], network.layers[-1].output_size
-    if isinstance(loss, SoftmaxCrossEntropy):
-        if not isinstance(network.layers[-1].activation, Identity):
-            raise ValueError(
-                "SoftmaxCrossEntropy expects raw scores: the last activation must be "
-                f"Identity(), got {network.layers[-1].activation!r}"
-            )
-        y_array = np.asarray(y)
-        if y_array.ndim == 1 and y_array.dtype.kind in "iu":
-            if y_array.shape[0] != n:
-                raise ValueError(f"{y_name} must hold {n} labels, one per row of {x_name}, got {y_array.shape[0]}")
-            if n and (y_array.min() < 0 or y_array.max() >= k):
-                raise ValueError(
-                    f"{y_name} labels must be in [0, {k}) for a network with {k} outputs, "
-                    f"got labels from {y_array.min()} to {y_array.max()}"
-                )
-            return X, y_array
-    elif isinstance(loss, BinaryCrossEntropy):
-        if not isinstance(network.layers[-1].activation, Sigmoid):
-            raise ValueError(
-                "BinaryCrossEntropy expects probabilities: the last activation must be "
-                f"Sigmoid(), got {network.layers[-1].activation!r}"
-            )
-    elif not isinstance(loss, MeanSquaredError):
-        raise TypeError(f"loss must be a scratchnet loss, got {loss!r}")
-    y_array = as_float_array(y, y_name, network.dtype)
-    if y_array.shape != (n, k):
-        raise ValueError(
-            f"{y_name} must have shape {(n, k)} (one row per sample of {x_name}, one column "
-            f"per output), got shape {y_array.shape}"
-        )
-    check_finite(y_array, y_name)
-    if isinstance(loss, BinaryCrossEntropy):
-        check_probabilities(y_array, y_name)
-    return X, y_array
+    return check_instance(optimizer, Optimizer, "optimizer", "SGD(0.1)", "learning_rate")
 
 
 def progress_line(epoch: int, history: History) -> str:

@@ -1,4 +1,4 @@
-"""A fully connected layer and its backward pass."""
+"""A fully connected layer: its forward pass and the three parts of its backward pass."""
 
 from __future__ import annotations
 
@@ -6,31 +6,9 @@ from typing import Any, Tuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_batch, check_positive_int
+from ._validation import check_float_dtype, check_instance, check_layer_input, check_positive_int
 from .activations import Activation
 from .init import Init, as_rng, initial_weights
-
-
-def check_float_dtype(dtype: Any) -> np.dtype:
-    """Accept float32 or float64 (the dtypes BLAS multiplies fast)."""
-    dt = np.dtype(dtype)
-    if dt not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return dt
-
-
-def check_activation(activation: Any, name: str = "activation") -> Activation:
-    """Require an activation *instance* such as ``ReLU()``."""
-    if isinstance(activation, type) and issubclass(activation, Activation):
-        raise TypeError(
-            f"{name} must be an Activation instance, got the class {activation.__name__}; "
-            f"write {activation.__name__}() with parentheses"
-        )
-    if not isinstance(activation, Activation):
-        raise TypeError(
-            f"{name} must be an Activation instance such as ReLU(), got {activation!r}"
-        )
-    return activation
 
 
 class Layer:
@@ -42,6 +20,11 @@ class Layer:
     ``(input_size, output_size)``, ``bias`` is ``(1, output_size)`` and the output is
     ``(n, output_size)``. ``forward`` keeps what ``backward`` needs: the input and
     the pre-activation ``z = x @ weights + bias``.
+
+    The same code also trains many networks at once
+    (:class:`~scratchnet.batched.NetworkBatch`): with a stack of weights
+    ``(runs, input_size, output_size)`` every array gains a leading *run* axis and
+    each formula below applies to every run.
 
     Parameters
     ----------
@@ -77,7 +60,7 @@ class Layer:
     ) -> None:
         input_size = check_positive_int(input_size, "input_size")
         output_size = check_positive_int(output_size, "output_size")
-        self.activation = check_activation(activation)
+        self.activation = check_instance(activation, Activation, "activation", "ReLU()")
         dtype = check_float_dtype(dtype)
         self.weights = initial_weights(input_size, output_size, init, as_rng(rng), dtype)
         self.bias = np.zeros((1, output_size), dtype=dtype)
@@ -89,65 +72,78 @@ class Layer:
 
     @property
     def input_size(self) -> int:
-        return self.weights.shape[0]
+        return self.weights.shape[-2]
 
     @property
     def output_size(self) -> int:
-        return self.weights.shape[1]
+        return self.weights.shape[-1]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Forward pass through the layer: ``activation(x @ weights + bias)``."""
-        if not (isinstance(x, np.ndarray) and x.dtype == self.weights.dtype):
-            x = as_float_array(x, "x", self.weights.dtype)
-        check_batch(x, "x", self.input_size)
-        self.input = x
+        x = self.input = check_layer_input(x, self.weights)
         self.activation_input = x @ self.weights + self.bias
         self.output = self.activation.forward(self.activation_input)
         return self.output
 
-    def backward(
-        self, grad_output: np.ndarray, input_gradient: bool = True
-    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def backward(self, grad_output: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Backward pass through the layer.
 
-        ``grad_output`` is dL/d(output), shape ``(n, output_size)``. With
-        ``z = x @ W + b`` and ``output = f(z)`` the chain rule gives
-
-        * dL/dz = dL/d(output) * f'(z)          (element by element)
-        * dL/dW = x.T @ dL/dz                   (sums over the batch)
-        * dL/db = dL/dz summed over the batch
-        * dL/dx = dL/dz @ W.T                   (passed on to the layer below)
-
-        Returns ``(grad_input, grad_weights, grad_bias)``; the weights are not changed.
+        ``grad_output`` is dL/d(output), shape ``(n, output_size)``. Returns
+        ``(grad_input, grad_weights, grad_bias)``: dL/dx for the layer below, and the
+        gradients of this layer's parameters. The weights are not changed.
         """
         if self.activation_input is None:
             raise RuntimeError("Layer.backward called before forward: there is no cached input")
-        if grad_output.shape != self.activation_input.shape:
+        if np.shape(grad_output) != self.activation_input.shape:
             raise ValueError(
                 f"grad_output must have shape {self.activation_input.shape} "
-                f"(the last forward's output), got {grad_output.shape}"
+                f"(the last forward's output), got {np.shape(grad_output)}"
             )
-        # Gradient of activation
-        grad_activation = grad_output * self.activation.backward(self.activation_input)
-        return self.backward_linear(grad_activation, input_gradient)
+        grad_activation = self.activation_gradient(grad_output)
+        grad_weights, grad_bias = self.parameter_gradients(grad_activation)
+        return self.input_gradient(grad_activation), grad_weights, grad_bias
 
-    def backward_linear(
-        self, grad_activation: np.ndarray, input_gradient: bool = True
-    ) -> Tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-        """The rest of the backward pass, from dL/dz (``grad_activation``) on.
+    def activation_gradient(self, grad_output: np.ndarray) -> np.ndarray:
+        """dL/dz = dL/d(output) * f'(z), element by element: the chain rule through
+        the activation ``output = f(z)``."""
+        return grad_output * self.activation.backward(self.activation_input)
 
-        Called directly when a loss hands over dL/dz itself, fused with the output
-        activation (sigmoid with binary cross-entropy, softmax with cross-entropy).
-        With ``input_gradient=False`` the first layer skips dL/dx, which nobody needs.
+    def parameter_gradients(self, grad_activation: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """dL/dW and dL/db from dL/dz (``grad_activation``).
+
+        With ``z = x @ W + b``, each weight ``W[i, j]`` adds ``x[:, i]`` to ``z[:, j]``, so
+        dL/dW = x.T @ dL/dz (summing over the batch), and the bias adds 1 to every row,
+        so dL/db is dL/dz summed over the batch.
         """
-        # Gradients of weights and bias
-        grad_weights = self.input.T @ grad_activation
-        grad_bias = grad_activation.sum(axis=0, keepdims=True)
+        grad_weights = transpose(self.input) @ grad_activation
+        grad_bias = sum_over_samples(grad_activation)
+        return grad_weights, grad_bias
 
-        # Gradient for next layer
-        grad_input = grad_activation @ self.weights.T if input_gradient else None
-
-        return grad_input, grad_weights, grad_bias
+    def input_gradient(self, grad_activation: np.ndarray) -> np.ndarray:
+        """dL/dx = dL/dz @ W.T: the gradient passed on to the layer below."""
+        return grad_activation @ transpose(self.weights)
 
     def __repr__(self) -> str:
         return f"Layer({self.input_size}, {self.output_size}, {self.activation!r})"
+
+
+def transpose(matrix: np.ndarray) -> np.ndarray:
+    """``matrix.T`` for one matrix; for a stack of them ``(runs, rows, columns)``, each
+    matrix transposed (the last two axes swapped)."""
+    return matrix.T if matrix.ndim == 2 else np.swapaxes(matrix, -1, -2)
+
+
+def sum_over_samples(values: np.ndarray) -> np.ndarray:
+    """``values`` summed over the batch axis (the one before last), kept as a row.
+
+    For a stack of runs with fewer than 8 samples the rows are added one by one: the
+    same numbers as NumPy's sum (which adds fewer than 8 numbers strictly left to
+    right), without NumPy's slow reduction over a middle axis of many tiny matrices.
+    """
+    n = values.shape[-2]
+    if values.ndim == 2 or n >= 8:
+        return np.add.reduce(values, axis=-2, keepdims=True)
+    total = values[..., 0:1, :]
+    for i in range(1, n):
+        total = total + values[..., i : i + 1, :]
+    return total

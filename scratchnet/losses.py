@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from ._validation import as_float_array, check_finite, check_same_shape
+from ._validation import (
+    as_float_array,
+    check_finite,
+    check_labels,
+    check_probabilities,
+    check_same_shape,
+    is_labels,
+)
+
+from .activations import Sigmoid
+
+if TYPE_CHECKING:
+    from .layer import Layer
 
 
 def checked_pair(output: object, target: object) -> tuple[np.ndarray, np.ndarray]:
@@ -19,13 +33,17 @@ def checked_pair(output: object, target: object) -> tuple[np.ndarray, np.ndarray
     return output, target
 
 
-def check_probabilities(values: np.ndarray, name: str) -> None:
-    """Require every value in [0, 1]: a probability, or a 0/1 label."""
-    low, high = float(values.min()), float(values.max())
-    if low < 0.0 or high > 1.0:
-        raise ValueError(
-            f"{name} must hold probabilities in [0, 1], got values from {low:g} to {high:g}"
-        )
+def outputs_per_run(values: np.ndarray) -> int:
+    """How many outputs a loss averages over: all of them, or for a stack of runs
+    ``(runs, n, k)`` (see :class:`~scratchnet.batched.NetworkBatch`), ``n * k`` per run."""
+    return values.size if values.ndim < 3 else values.shape[-2] * values.shape[-1]
+
+
+def mean_over_outputs(values: np.ndarray) -> float | np.ndarray:
+    """The mean of a loss's per-output values: one number, or one per run for a stack."""
+    if values.ndim < 3:
+        return float(np.add.reduce(values, axis=None) / values.size)
+    return values.sum(axis=(-2, -1)) / outputs_per_run(values)
 
 
 def clip_probability(p: np.ndarray) -> np.ndarray:
@@ -34,7 +52,67 @@ def clip_probability(p: np.ndarray) -> np.ndarray:
     return np.minimum(np.maximum(p, eps), 1 - eps)
 
 
-class BinaryCrossEntropy:
+class Loss:
+    """Base class of the losses: one number that says how wrong the outputs are.
+
+    A subclass writes its math once, unchecked, in ``value(output, target)`` (the
+    mean loss) and ``gradient(output, target)`` (dL/d(output)), and its argument
+    checks in ``check``. ``forward`` and ``backward`` are the chapter's names for
+    the checked calls. Training loops validate their data once and call ``value``,
+    ``gradient`` and :meth:`delta` directly.
+
+    Example
+    -------
+    A new loss is a subclass with ``value`` and ``gradient``:
+
+    >>> import numpy as np
+    >>> from scratchnet import Loss
+    >>> class MeanAbsoluteError(Loss):
+    ...     def value(self, output, target):
+    ...         return float(np.mean(np.abs(output - target)))
+    ...
+    ...     def gradient(self, output, target):
+    ...         return np.sign(output - target) / output.size
+    >>> MeanAbsoluteError().forward(np.array([[1.0], [3.0]]), np.array([[0.0], [0.0]]))
+    2.0
+    """
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        """The mean loss over all outputs."""
+        return self.value(*self.check(output, target))
+
+    def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """dL/d(output), same shape and dtype as ``output``."""
+        return self.gradient(*self.check(output, target))
+
+    __call__ = forward
+
+    def delta(self, layer: "Layer", target: np.ndarray) -> tuple[float, np.ndarray]:
+        """The loss of the output ``layer``'s last forward pass, and dL/dz, the gradient
+        with respect to the layer's pre-activation (unchecked).
+
+        In general dL/dz is dL/d(output) times the activation's derivative, which is
+        what this does. A loss whose gradient simplifies together with the output
+        activation overrides it.
+        """
+        output = layer.output
+        return self.value(output, target), layer.activation_gradient(self.gradient(output, target))
+
+    def value(self, output: np.ndarray, target: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def check(self, output: object, target: object) -> tuple[np.ndarray, np.ndarray]:
+        """``output`` and ``target`` validated for this loss."""
+        return checked_pair(output, target)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class BinaryCrossEntropy(Loss):
     """Binary cross-entropy for outputs ``p`` in (0, 1) and targets ``y`` in {0, 1}.
 
     ``L = -mean(y * log(p) + (1 - y) * log(1 - p))``
@@ -67,70 +145,35 @@ class BinaryCrossEntropy:
            [ 0.625     ]])
     """
 
-    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        """The mean loss over all outputs."""
-        output, target = self._checked(output, target)
-        return float(self.elementwise(output, target).sum() / output.size)
-
-    def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """dL/d(output), same shape and dtype as ``output``."""
-        output, target = self._checked(output, target)
-        return self.gradient(output, target, output.size)
-
-    __call__ = forward
-
-    @staticmethod
-    def elementwise(output: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """``-(y log p + (1 - y) log(1 - p))`` for every output, unchecked and unreduced."""
+    def value(self, output: np.ndarray, target: np.ndarray) -> float:
+        """``-mean(y log p + (1 - y) log(1 - p))`` (unchecked)."""
         p = clip_probability(output)
-        return -(target * np.log(p) + (1 - target) * np.log1p(-p))
+        return mean_over_outputs(-(target * np.log(p) + (1 - target) * np.log1p(-p)))
 
-    @staticmethod
-    def gradient(output: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
-        """dL/d(output) when the loss averages over ``n`` outputs (unchecked)."""
+    def gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """dL/dp = ``-(y / p - (1 - y) / (1 - p)) / n`` (unchecked)."""
         p = clip_probability(output)
-        return -(target / p - (1 - target) / (1 - p)) / n
+        return -(target / p - (1 - target) / (1 - p)) / outputs_per_run(p)
 
-    @classmethod
-    def value_and_gradient(
-        cls, output: np.ndarray, target: np.ndarray
-    ) -> tuple[float, np.ndarray]:
-        """Loss and dL/d(output) in one pass (unchecked)."""
-        p = clip_probability(output)
-        value = float(cls.elementwise(p, target).sum() / p.size)
-        return value, cls.gradient(p, target, p.size)
+    def delta(self, layer: "Layer", target: np.ndarray) -> tuple[float, np.ndarray]:
+        """Loss and dL/dz; after a sigmoid, simply ``(p - y) / n``.
 
-    @staticmethod
-    def _checked(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        With ``p = sigmoid(z)`` the loss per output is ``log(1 + exp(z)) - y z``
+        (``logaddexp`` computes it without overflow), and its derivative is
+        ``sigmoid(z) - y``: the sigmoid's derivative ``p (1 - p)`` cancels against the
+        cross-entropy's division by ``p (1 - p)``. No clipping is needed.
+        """
+        if not isinstance(layer.activation, Sigmoid):
+            return super().delta(layer, target)
+        z = layer.activation_input
+        value = mean_over_outputs(np.logaddexp(0, z) - target * z)
+        return value, (layer.output - target) / outputs_per_run(z)
+
+    def check(self, output: object, target: object) -> tuple[np.ndarray, np.ndarray]:
         output, target = checked_pair(output, target)
         check_probabilities(output, "output")
         check_probabilities(target, "target")
         return output, target
-
-    def __repr__(self) -> str:
-        return "BinaryCrossEntropy()"
-
-
-def logits_value_and_gradient_bce(
-    output: np.ndarray, logits: np.ndarray, target: np.ndarray
-) -> tuple[float, np.ndarray]:
-    """Binary cross-entropy and its gradient with respect to the *logits* ``z``.
-
-    With ``p = sigmoid(z)`` the loss per output is ``log(1 + exp(z)) - y z``
-    (``logaddexp`` computes it without overflow), and its derivative with respect to
-    ``z`` is simply ``p - y``: the sigmoid's derivative cancels against the
-    cross-entropy's division. Averaged over ``n`` outputs: ``(p - y) / n``.
-    """
-    n = logits.size
-    value = float(np.add.reduce((np.logaddexp(0, logits) - target * logits), axis=None)) / n
-    return value, (output - target) / n
-
-
-def one_hot_of(labels: np.ndarray, n_classes: int, dtype: np.dtype) -> np.ndarray:
-    """Rows of zeros with a one at each label."""
-    encoded = np.zeros((labels.shape[0], n_classes), dtype=dtype)
-    encoded[np.arange(labels.shape[0]), labels] = 1
-    return encoded
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -168,7 +211,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(logits))
 
 
-class SoftmaxCrossEntropy:
+class SoftmaxCrossEntropy(Loss):
     """Softmax followed by categorical cross-entropy, fused, on raw scores (logits).
 
     For a row of scores ``z`` and true class ``c``: ``L = -log softmax(z)_c``, averaged
@@ -194,36 +237,32 @@ class SoftmaxCrossEntropy:
            [ 0.1667,  0.1667, -0.3333]])
     """
 
-    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        """The mean cross-entropy of the scores ``output`` against ``target``."""
-        output, target = self._checked(output, target)
-        return self.value_and_gradient(output, target)[0]
-
-    def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """dL/d(scores): ``(softmax(output) - one_hot(target)) / n``."""
-        output, target = self._checked(output, target)
-        return self.value_and_gradient(output, target)[1]
-
-    __call__ = forward
-
-    @staticmethod
-    def value_and_gradient(logits: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
-        """Loss and dL/d(logits) in one pass (unchecked)."""
-        n = logits.shape[0]
-        log_p = log_softmax(logits)
-        grad = np.exp(log_p)
-        if target.ndim == 1:  # integer labels: pick each row's true class
-            rows = np.arange(n)
-            value = -float(log_p[rows, target].sum()) / n
-            grad[rows, target] -= 1
+    def value(self, output: np.ndarray, target: np.ndarray) -> float:
+        """``-mean(log softmax(z)_c)`` over the rows (unchecked)."""
+        log_p = log_softmax(output)
+        if is_labels(target):  # pick each row's true class
+            total = log_p[np.arange(target.shape[0]), target].sum()
         else:
-            value = -float((target * log_p).sum()) / n
+            total = (target * log_p).sum()
+        return -float(total) / output.shape[0]
+
+    def gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """dL/dz = ``(softmax(z) - y) / n`` with ``y`` one-hot (unchecked)."""
+        n = output.shape[0]
+        grad = softmax(output)
+        if is_labels(target):
+            grad[np.arange(n), target] -= 1
+        else:
             grad -= target
         grad /= n
-        return value, grad
+        return grad
 
-    @staticmethod
-    def _checked(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def delta(self, layer: "Layer", target: np.ndarray) -> tuple[float, np.ndarray]:
+        """Loss and dL/dz: the scores are the last layer's output (an Identity
+        activation), so dL/dz is :meth:`gradient` itself."""
+        return self.value(layer.output, target), self.gradient(layer.output, target)
+
+    def check(self, output: object, target: object) -> tuple[np.ndarray, np.ndarray]:
         output = as_float_array(output, "output")
         if output.ndim != 2:
             raise ValueError(f"output must be 2-D scores (n, classes), got shape {output.shape}")
@@ -231,28 +270,17 @@ class SoftmaxCrossEntropy:
             raise ValueError(f"output is empty: expected at least one row, got shape {output.shape}")
         check_finite(output, "output")
         target = np.asarray(target)
-        n, k = output.shape
-        if target.ndim == 1 and target.dtype.kind in "iu":
-            if target.shape[0] != n:
-                raise ValueError(
-                    f"target must hold one label per row of output ({n}), got {target.shape[0]}"
-                )
-            if target.size and (target.min() < 0 or target.max() >= k):
-                raise ValueError(
-                    f"target labels must be in [0, {k}) for {k} classes, "
-                    f"got labels from {target.min()} to {target.max()}"
-                )
+        if is_labels(target):
+            n, k = output.shape
+            check_labels(target, "target", n, k, "output")
             return output, target
         target = as_float_array(target, "target", output.dtype)
         check_same_shape(output, target)
         check_finite(target, "target")
         return output, target
 
-    def __repr__(self) -> str:
-        return "SoftmaxCrossEntropy()"
 
-
-class MeanSquaredError:
+class MeanSquaredError(Loss):
     """Mean squared error: ``L = mean((output - target)**2)``, for regression.
 
     Its gradient with respect to the output is ``2 (output - target) / n``, with
@@ -272,23 +300,11 @@ class MeanSquaredError:
            [1.]])
     """
 
-    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        """The mean squared error over all outputs."""
-        output, target = checked_pair(output, target)
-        return self.value_and_gradient(output, target)[0]
-
-    def backward(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """dL/d(output), same shape and dtype as ``output``."""
-        output, target = checked_pair(output, target)
-        return self.value_and_gradient(output, target)[1]
-
-    __call__ = forward
-
-    @staticmethod
-    def value_and_gradient(output: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
-        """Loss and dL/d(output) in one pass (unchecked)."""
+    def value(self, output: np.ndarray, target: np.ndarray) -> float:
+        """``mean((output - target)**2)`` (unchecked)."""
         error = output - target
-        return float(np.vdot(error, error)) / error.size, error * (2 / error.size)
+        return mean_over_outputs(error * error)
 
-    def __repr__(self) -> str:
-        return "MeanSquaredError()"
+    def gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """dL/d(output) = ``2 (output - target) / n`` (unchecked)."""
+        return (output - target) * (2 / outputs_per_run(output))

@@ -6,11 +6,18 @@ from typing import Any, List, Sequence, Tuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_batch, check_finite, check_positive_int
+from ._validation import (
+    as_float_array,
+    check_batch,
+    check_finite,
+    check_float_dtype,
+    check_instance,
+    check_positive_float,
+    check_positive_int,
+)
 from .activations import Activation
 from .init import Init, as_rng
-from .layer import Layer, check_activation, check_float_dtype
-from .optimizers import SGD
+from .layer import Layer
 
 
 class NeuralNetwork:
@@ -61,7 +68,7 @@ class NeuralNetwork:
                 f"for layer_sizes {sizes}, got {len(activations)}"
             )
         for i, activation in enumerate(activations):
-            check_activation(activation, f"activations[{i}]")
+            check_instance(activation, Activation, f"activations[{i}]", "ReLU()")
         self.dtype = check_float_dtype(dtype)
         rng = as_rng(rng)
 
@@ -69,8 +76,6 @@ class NeuralNetwork:
             Layer(sizes[i], sizes[i + 1], activations[i], rng=rng, init=init, dtype=self.dtype)
             for i in range(len(sizes) - 1)
         ]
-        self._packed: Tuple[np.ndarray, List[np.ndarray]] | None = None
-        self.packed()
 
     @property
     def layer_sizes(self) -> List[int]:
@@ -80,36 +85,6 @@ class NeuralNetwork:
         """Every trainable array, in the order ``[W1, b1, W2, b2, ...]``."""
         return [p for layer in self.layers for p in (layer.weights, layer.bias)]
 
-    def packed(self) -> Tuple[np.ndarray, List[np.ndarray]]:
-        """All parameters as one vector, and each layer's ``[weights; bias]`` block of it.
-
-        A layer's weights ``(in, out)`` with its bias row ``(1, out)`` under them form one
-        ``(in + 1, out)`` matrix, and ``x @ weights + bias`` equals ``[x, 1] @ [weights;
-        bias]``: a column of ones appended to the input turns the bias into one more row
-        of weights (the "bias trick"). The network keeps its parameters laid out this way
-        from the start: every ``layer.weights`` and ``layer.bias`` is a view of one vector,
-        so ``fit`` computes each layer with one matrix product and can update all
-        parameters at once. Arrays changed in place (``layer.weights[...] = w``) stay in
-        the vector; an array *replaced* (``layer.weights = w``) is copied back into it.
-        """
-        if self._packed is not None and all(
-            layer.weights is weights and layer.bias is bias
-            for layer, (weights, bias) in zip(self.layers, self._views)
-        ):
-            return self._packed
-        sizes = [(layer.input_size + 1) * layer.output_size for layer in self.layers]
-        vector = np.empty(sum(sizes), dtype=self.dtype)
-        blocks, begin = [], 0
-        for layer, size in zip(self.layers, sizes):
-            block = vector[begin:begin + size].reshape(layer.input_size + 1, layer.output_size)
-            block[:-1], block[-1:] = layer.weights, layer.bias
-            layer.weights, layer.bias = block[:-1], block[-1:]
-            blocks.append(block)
-            begin += size
-        self._packed = vector, blocks
-        self._views = [(layer.weights, layer.bias) for layer in self.layers]
-        return self._packed
-
     def check_input(self, x: Any, name: str = "x") -> np.ndarray:
         """Validate a batch of inputs and return it in the network's dtype."""
         x = as_float_array(x, name, self.dtype)
@@ -117,54 +92,42 @@ class NeuralNetwork:
         check_finite(x, name)
         return x
 
-    def forward(self, x: np.ndarray, check: bool = True) -> np.ndarray:
-        """Forward pass through the network
-
-        ``check=False`` skips the validation of ``x`` (finite, right width, float),
-        for training loops that validated their data once.
-        """
-        current_input = self.check_input(x) if check else x
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Forward pass through the network: each layer's output is the next one's input."""
+        current_input = self.check_input(x)
         for layer in self.layers:
             current_input = layer.forward(current_input)
         return current_input
 
-    def l2_penalty(self) -> float:
-        """Half the sum of all squared weights (biases excluded): the L2 term of the loss."""
-        return 0.5 * sum(float(np.vdot(layer.weights, layer.weights)) for layer in self.layers)
-
-    def gradients(
-        self, grad_output: np.ndarray, from_logits: bool = False, input_gradient: bool = True
-    ) -> Tuple[List[np.ndarray], np.ndarray | None]:
-        """Backpropagate ``grad_output`` = dL/d(output) through every layer.
-
-        Returns the gradients in the order of :meth:`parameters` and dL/dx, the
-        gradient with respect to the network's input (``None`` when
-        ``input_gradient=False``). Nothing is updated. With ``from_logits=True``,
-        ``grad_output`` is dL/dz of the last layer, the gradient a loss fused with the
-        output activation hands over.
-        """
-        gradients: List[np.ndarray] = []
-        current_gradient = grad_output
-        last = len(self.layers) - 1
-        for i in range(last, -1, -1):
-            layer, need_input = self.layers[i], input_gradient or i > 0
-            if from_logits and i == last:
-                step = layer.backward_linear(current_gradient, need_input)
-            else:
-                step = layer.backward(current_gradient, need_input)
-            current_gradient, grad_weights, grad_bias = step
-            gradients[:0] = (grad_weights, grad_bias)
-        return gradients, current_gradient
-
     def backward(self, grad_output: np.ndarray, learning_rate: float = 0.01) -> None:
         """Backward pass through the network, then one gradient-descent step.
 
-        This is the chapter's method: it computes every layer's gradients and
-        updates the weights and biases with ``learning_rate``. It is exactly
-        ``SGD(learning_rate).step(self.parameters(), gradients)``.
+        This is the chapter's method: backpropagate ``grad_output`` = dL/d(output)
+        with :meth:`gradients`, then move every weight and bias against its gradient,
+        ``parameter -= learning_rate * gradient``.
         """
+        learning_rate = check_positive_float(learning_rate, "learning_rate")
         gradients, _ = self.gradients(grad_output)
-        SGD(learning_rate).step(self.parameters(), gradients)
+        for parameter, gradient in zip(self.parameters(), gradients):
+            parameter -= learning_rate * gradient
+
+    def gradients(self, grad_output: np.ndarray) -> Tuple[List[np.ndarray], np.ndarray]:
+        """Backpropagation: ``grad_output`` = dL/d(output) through every layer, last first.
+
+        Each layer turns the gradient of its output into the gradients of its weights
+        and bias and the gradient of its input, which is the gradient of the output of
+        the layer below. Returns the parameter gradients in the order of
+        :meth:`parameters`, and dL/dx for the network's input. Nothing is updated.
+        """
+        gradients: List[np.ndarray] = []
+        for layer in reversed(self.layers):
+            grad_output, grad_weights, grad_bias = layer.backward(grad_output)
+            gradients[:0] = [grad_weights, grad_bias]
+        return gradients, grad_output
+
+    def l2_penalty(self) -> float:
+        """Half the sum of all squared weights (biases excluded): the L2 term of the loss."""
+        return 0.5 * sum(float(np.vdot(layer.weights, layer.weights)) for layer in self.layers)
 
     def predict(self, x: np.ndarray, threshold: float = 0.5) -> np.ndarray:
         """Class predictions of a sigmoid output: 1 where the output exceeds ``threshold``."""

@@ -13,42 +13,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from ._validation import check_positive_float
-
-
-def check_fraction(value: Any, name: str) -> float:
-    """Require a number in ``[0, 1)``, such as a decay rate or a momentum."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(f"{name} must be a number in [0, 1), got {value!r}")
-    if not 0.0 <= value < 1.0:  # also refuses NaN
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return float(value)
-
-
-def check_gradients(parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
-    """Require one gradient per parameter, each of its parameter's shape.
-
-    An in-place update would otherwise broadcast a ``(1, n)`` gradient over a
-    ``(k, n)`` weight matrix without a word.
-    """
-    if len(gradients) != len(parameters):
-        raise ValueError(
-            f"gradients must have one array per parameter: expected {len(parameters)}, "
-            f"got {len(gradients)}"
-        )
-    for i, (parameter, gradient) in enumerate(zip(parameters, gradients)):
-        if np.shape(gradient) != parameter.shape:
-            raise ValueError(
-                f"gradients[{i}] must have the shape of parameters[{i}], {parameter.shape}, "
-                f"got {np.shape(gradient)}"
-            )
-        if not np.isfinite(gradient).all():
-            raise ValueError(
-                f"gradients[{i}] must be finite, got NaN or infinite values (the step "
-                "would spread them into the parameters)"
-            )
+from ._validation import check_fraction, check_gradients, check_positive_float
 
 
 State = List[Dict[str, np.ndarray]]
@@ -94,23 +59,11 @@ class Optimizer:
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Move every parameter one step, in place, using its gradient."""
         check_gradients(parameters, gradients)
-        self._update(parameters, gradients, self._state_for(parameters))
-
-    def fold(self) -> float:
-        """The factor a training loop may multiply into the gradients before :meth:`update`.
-
-        It is 1 for every optimizer except plain :class:`SGD`, whose step
-        ``learning_rate * gradient`` is linear in the gradient: a loop can then fold the
-        learning rate into dL/dz of the last layer, a small array, and every gradient
-        it backpropagates already carries it.
-        """
-        return 1.0
+        self.update(parameters, gradients)
 
     def update(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
-        """:meth:`step` without the checks, for a loop that owns its arrays (``fit``).
-
-        The gradients come multiplied by :meth:`fold`, and the optimizer may overwrite them.
-        """
+        """:meth:`step` without the checks, for a training loop that made the gradients
+        itself (``fit``)."""
         self._update(parameters, gradients, self._state_for(parameters))
 
     def _state_for(self, parameters: Sequence[np.ndarray]) -> State:
@@ -191,15 +144,6 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs a momentum greater than 0, got momentum=0.0")
         self.nesterov = bool(nesterov)
         self.state_names = ("velocity",) if self.momentum else ()
-
-    def fold(self) -> float:
-        return 1.0 if self.momentum else self.learning_rate
-
-    def update(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
-        if self.momentum:
-            return super().update(parameters, gradients)
-        for parameter, gradient in zip(parameters, gradients):
-            parameter -= gradient  # the gradient already carries the learning rate
 
     def _update(
         self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray], state: State

@@ -1,18 +1,23 @@
-"""The chapter's training loop, as a function."""
+"""The chapter's training loop, as a function, and the checks every training loop shares."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Tuple
 
 import numpy as np
 
 from ._validation import (
     as_float_array,
     check_finite,
+    check_instance,
+    check_labels,
     check_positive_float,
     check_positive_int,
+    check_probabilities,
+    is_labels,
 )
-from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
+from .activations import Identity, Sigmoid
+from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy
 from .network import NeuralNetwork
 
 
@@ -22,7 +27,7 @@ def train(
     y: np.ndarray,
     epochs: int = 10000,
     learning_rate: float = 0.1,
-    loss: BinaryCrossEntropy | None = None,
+    loss: Loss | None = None,
     print_every: int | None = None,
     callback: Callable[[int, NeuralNetwork], None] | None = None,
 ) -> np.ndarray:
@@ -54,10 +59,12 @@ def train(
     >>> net.predict(X).ravel()
     array([0, 1, 1, 0])
     """
-    loss = BinaryCrossEntropy() if loss is None else loss
-    if not isinstance(loss, (BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy)):
-        raise TypeError(f"loss must be a scratchnet loss such as BinaryCrossEntropy(), got {loss!r}")
-    X, y = check_training_args(network, X, y, epochs, learning_rate, print_every)
+    loss = BinaryCrossEntropy() if loss is None else check_loss(loss)
+    X, y = check_data(network, X, y, loss)
+    epochs = check_positive_int(epochs, "epochs")
+    learning_rate = check_positive_float(learning_rate, "learning_rate")
+    if print_every is not None:
+        check_positive_int(print_every, "print_every")
 
     losses = np.empty(epochs)
     # Overflow shows up as a non-finite output, reported with the epoch (below),
@@ -67,53 +74,85 @@ def train(
             # Forward pass
             output = network.forward(X)
             if not np.isfinite(output).all():
-                raise diverged(epoch, "the network's output is no longer finite", learning_rate)
+                raise diverged(network, f"epoch {epoch}: the network's output is no longer finite",
+                               f"learning_rate={learning_rate}")
 
             # Compute loss and its gradient with respect to the output
-            losses[epoch] = loss.forward(output, y)
-            grad_output = loss.backward(output, y)
+            losses[epoch] = loss.value(output, y)
+            grad_output = loss.gradient(output, y)
             if callback is not None:
                 callback(epoch, network)
 
-            # Backward pass and weight update (SGD refuses non-finite gradients)
-            try:
-                network.backward(grad_output, learning_rate)
-            except ValueError as error:
-                raise diverged(epoch, str(error), learning_rate) from None
+            # Backward pass and weight update
+            network.backward(grad_output, learning_rate)
 
             if print_every and epoch % print_every == 0:
                 print(f"Epoch {epoch}, Loss: {losses[epoch]:.4f}")
     return losses
 
 
-def diverged(epoch: int, what: str, learning_rate: float) -> FloatingPointError:
-    """The error :func:`train` raises when the numbers stop being finite."""
+def diverged(network: Any, where: str, step: str) -> FloatingPointError:
+    """The error a training loop raises when its numbers stop being finite.
+
+    ``where`` says when and what (``"epoch 3: the loss is nan"``), ``step`` the step
+    size that most likely caused it. The message says whether the weights are still
+    finite: they are when the loop stopped before the update that would spread the NaN.
+    """
+    finite = all(np.isfinite(p).all() for p in network.parameters())
+    state = (
+        "The weights are still finite: the update that would spread the NaN was not made."
+        if finite
+        else "Some weights are no longer finite: retrain from a fresh network."
+    )
     return FloatingPointError(
-        f"training diverged in epoch {epoch}: {what}. The likely cause is a learning rate "
-        f"too large for this problem ({learning_rate}); try one 10 times smaller."
+        f"training diverged in {where}. The likely cause is a learning rate too large for "
+        f"this problem ({step}); try one 10 times smaller. {state}"
     )
 
 
-def check_training_args(
-    network: NeuralNetwork,
-    X: np.ndarray,
-    y: np.ndarray,
-    epochs: int,
-    learning_rate: float,
-    print_every: int | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Validate the arguments of :func:`train`; return ``X`` and ``y`` as float arrays."""
-    X = network.check_input(X, "X")
-    y = as_float_array(y, "y", network.dtype)
-    check_finite(y, "y")
-    expected = (X.shape[0], network.layers[-1].output_size)
-    if y.shape != expected:
+def check_loss(loss: Any) -> Loss:
+    """Require a scratchnet loss instance."""
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a scratchnet loss such as BinaryCrossEntropy(), got {loss!r}")
+    return loss
+
+
+def check_data(
+    network: NeuralNetwork, X: Any, y: Any, loss: Loss, x_name: str = "X", y_name: str = "y"
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Validate one ``(X, y)`` pair for training ``network`` with ``loss``; return arrays.
+
+    ``X`` must be a batch the network takes; ``y`` one row per sample and one column
+    per output (or, for softmax cross-entropy, one integer label per sample). The
+    loss must suit the network's last activation: binary cross-entropy wants
+    probabilities (a sigmoid) and 0/1 targets, softmax cross-entropy raw scores
+    (Identity).
+    """
+    check_instance(network, NeuralNetwork, "network")
+    X = network.check_input(X, x_name)
+    n, k = X.shape[0], network.layers[-1].output_size
+    last = network.layers[-1].activation
+    if isinstance(loss, SoftmaxCrossEntropy):
+        if not isinstance(last, Identity):
+            raise ValueError(
+                "SoftmaxCrossEntropy expects raw scores: the last activation must be "
+                f"Identity(), got {last!r}"
+            )
+        labels = np.asarray(y)
+        if is_labels(labels):
+            check_labels(labels, y_name, n, k, x_name)
+            return X, labels
+    elif isinstance(loss, BinaryCrossEntropy) and not isinstance(last, Sigmoid):
         raise ValueError(
-            f"y must have shape {expected} (one row per sample of X, one column per "
-            f"output unit), got shape {y.shape}"
+            f"BinaryCrossEntropy expects probabilities: the last activation must be Sigmoid(), got {last!r}"
         )
-    check_positive_int(epochs, "epochs")
-    check_positive_float(learning_rate, "learning_rate")
-    if print_every is not None:
-        check_positive_int(print_every, "print_every")
+    y = as_float_array(y, y_name, network.dtype)
+    if y.shape != (n, k):
+        raise ValueError(
+            f"{y_name} must have shape {(n, k)} (one row per sample of {x_name}, one column "
+            f"per output), got shape {y.shape}"
+        )
+    check_finite(y, y_name)
+    if isinstance(loss, BinaryCrossEntropy):
+        check_probabilities(y, y_name)
     return X, y

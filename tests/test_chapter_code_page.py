@@ -177,7 +177,7 @@ def test_the_chapter_code_shown_is_the_file_the_tests_replay():
 def chapter_sigmoid(chapter):
     """The chapter's Sigmoid (its forward and backward) as a scratchnet activation."""
 
-    class ChapterSigmoid(Activation):
+    class ChapterSigmoid(Sigmoid):
         forward = staticmethod(chapter.Sigmoid.forward)
         backward = staticmethod(chapter.Sigmoid.backward)
 
@@ -187,10 +187,10 @@ def chapter_sigmoid(chapter):
 class ChapterLoss(BinaryCrossEntropy):
     """The two expressions of the chapter's loop, as a loss that ``train`` accepts."""
 
-    def forward(self, output, y):
+    def value(self, output, y):
         return -np.mean(y * np.log(output + 1e-15) + (1 - y) * np.log(1 - output + 1e-15))
 
-    def backward(self, output, y):
+    def gradient(self, output, y):
         return -(y / (output + 1e-15) - (1 - y) / (1 - output + 1e-15)) / len(output)
 
 
@@ -329,9 +329,9 @@ def test_only_two_activation_methods_compute_differently(chapter):
     activation methods, scratchnet writes only Sigmoid.forward, ReLU.backward and
     ReLU.forward differently. On 10,000 random inputs and the extremes, ReLU.forward
     gives the chapter's values, signs of zeros aside, and differs only at -0.0, while the
-    other two give other arrays. scratchnet's classes add exactly derivative, __eq__,
-    __hash__ and __repr__ to Activation and derivative to Sigmoid, and fit and
-    train_batch call derivative (counted by a subclass)."""
+    other two give other arrays. scratchnet's classes add exactly __eq__, __hash__ and
+    __repr__ to Activation and nothing to ReLU and Sigmoid, and fit and train_batch
+    call the chapter's backward (counted by a subclass)."""
     from scratchnet import NetworkBatch, fit, train_batch
 
     changed, added = set(), {}
@@ -343,8 +343,8 @@ def test_only_two_activation_methods_compute_differently(chapter):
                 changed.add(f"{name}.{method}")
         added[name] = class_methods(ours) - class_methods(theirs)
     assert changed == {"Sigmoid.forward", "ReLU.backward", "ReLU.forward"}
-    assert added == {"Activation": {"derivative", "__eq__", "__hash__", "__repr__"},
-                     "ReLU": set(), "Sigmoid": {"derivative"}}
+    assert added == {"Activation": {"__eq__", "__hash__", "__repr__"},
+                     "ReLU": set(), "Sigmoid": set()}
 
     rng = np.random.default_rng(5)
     big = np.finfo(np.float64).max
@@ -362,9 +362,10 @@ def test_only_two_activation_methods_compute_differently(chapter):
     class CountingSigmoid(Sigmoid):
         calls = 0
 
-        def derivative(self, x, output):
+        @staticmethod
+        def backward(x):
             CountingSigmoid.calls += 1
-            return super().derivative(x, output)
+            return Sigmoid.backward(x)
 
     X, y = xor()
     fit(NeuralNetwork([2, 4, 1], [CountingSigmoid(), Sigmoid()], rng=0), X, y, epochs=3)

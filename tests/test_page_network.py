@@ -83,17 +83,20 @@ def test_the_prose_describes_the_backward_loop_the_code_runs():
     """The paragraph's code is checked against the source of NeuralNetwork.gradients and
     Layer.backward (inspect.getsource): every expression it quotes is in that source and
     every name it uses exists; and on ten random networks gradients leaves every parameter
-    unchanged bit for bit, returns the gradients in the order and shapes of parameters(),
-    gives the same gradients from delta of the last layer with from_logits=True (sigmoid
-    with cross-entropy), and skips only dL/dx with input_gradient=False."""
-    sources = [NeuralNetwork.gradients, Layer.backward, Layer.backward_linear]
+    unchanged bit for bit, returns the gradients in the order and shapes of parameters()
+    and dL/dx of the input's shape, and fit's backpropagate, started from delta of the
+    last layer (sigmoid with cross-entropy, (p - y)/n), gives the same parameter
+    gradients up to rounding."""
+    from scratchnet.fitting import backpropagate
+
+    sources = [NeuralNetwork.gradients, Layer.backward]
     code = "\n".join(textwrap.dedent(inspect.getsource(f)) for f in sources)
     flat_code = " ".join(code.split())
     words = set(re.findall(r"\w+", code))
     signature = inspect.signature(NeuralNetwork.gradients).parameters
     known = set(dir(NeuralNetwork)) | set(dir(Layer)) | words
     spans = re.findall(r"(?<!})`([^`]+)`", claim_block(PAGE, "network-gradients-loop"))  # not roles
-    assert "for i in range(last, -1, -1)" in spans
+    assert "reversed(self.layers)" in spans
     for span in spans:
         if re.fullmatch(r"\w+=\w+", span):  # a flag: a parameter of gradients
             assert span.split("=")[0] in signature, span
@@ -110,12 +113,10 @@ def test_the_prose_describes_the_backward_loop_the_code_runs():
         assert all(np.array_equal(a, b) for a, b in zip(net.parameters(), before))
         assert [g.shape for g in grads] == [q.shape for q in net.parameters()]
         assert dx.shape == X.shape
-        fused, _ = net.gradients((p - y) / p.size, from_logits=True)
+        fused = backpropagate(net.layers, (p - y) / p.size)
+        assert len(fused) == len(grads)
         for a, b in zip(grads, fused):
             assert np.allclose(a, b, rtol=1e-9, atol=1e-15)
-        skipped, none = net.gradients(BCE.backward(p, y), input_gradient=False)
-        assert none is None
-        assert all(np.array_equal(a, b) for a, b in zip(grads, skipped))
 
 
 @pytest.mark.book

@@ -142,7 +142,7 @@ def test_fit_refuses_too_few_class_labels():
 
 def test_fit_refuses_a_loss_that_is_not_a_scratchnet_loss():
     # mutation fit-loss-type
-    with pytest.raises(TypeError, match=r"^loss must be a scratchnet loss, got 'bce'$"):
+    with pytest.raises(TypeError, match=r"^loss must be a scratchnet loss such as BinaryCrossEntropy\(\), got 'bce'$"):
         fit(xor_net(), X, Y, loss="bce", epochs=1)
 
 
@@ -150,7 +150,7 @@ def test_divergence_error_says_when_the_weights_are_no_longer_finite():
     # mutation fit-divergence-weights: weights that are already infinite give a NaN
     # loss in the first batch, and the error must not claim they are still finite
     network = xor_net()
-    network.layers[0].weights[0, 0] = np.inf  # in place: stays in the packed vector
+    network.layers[0].weights[0, 0] = np.inf
     with pytest.raises(FloatingPointError) as error:
         fit(network, X, Y, epochs=3)
     message = str(error.value)
