@@ -36,9 +36,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ[_var] = str(ARGS.threads)
 
-import contextlib  # noqa: E402
 import cProfile  # noqa: E402
-import io  # noqa: E402
 import linecache  # noqa: E402
 import pstats  # noqa: E402
 import time  # noqa: E402

@@ -92,7 +92,7 @@ def check_positive_float(value: Any, name: str) -> float:
     """Require a finite number greater than zero."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise TypeError(f"{name} must be a positive number, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value}")
     return float(value)
 
@@ -115,7 +115,7 @@ def check_fraction(value: Any, name: str) -> float:
 def check_non_negative(value: Any, name: str) -> float:
     """Require a finite number >= 0, such as a penalty strength."""
     value = check_number(value, name, "a number >= 0")
-    if not (np.isfinite(value) and value >= 0):
+    if not (math.isfinite(value) and value >= 0):
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     return value
 
@@ -202,3 +202,56 @@ def check_layer_input(x: Any, weights: np.ndarray) -> np.ndarray:
     stacked = x.ndim == 3 and weights.ndim == 3 and x.shape[0] == weights.shape[0]
     check_batch(x[0] if stacked else x, "x", weights.shape[-2])
     return x
+
+
+def check_any_float_dtype(dtype: Any) -> np.dtype:
+    """Require a floating-point dtype (``np.float32``, ``"float64"``...) and return it."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"dtype must be a floating-point dtype such as np.float64 or np.float32, got {dtype!r}"
+        ) from None
+    if resolved.kind != "f":
+        raise TypeError(
+            f"dtype must be a floating-point dtype such as np.float64 or np.float32, "
+            f"got {resolved}"
+        )
+    return resolved
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Require ``True`` or ``False`` (not a number or a string that looks like one)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_layer_sizes(layer_sizes: Any) -> list:
+    """Require a sequence of at least two positive integers: a network's layer widths."""
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"layer_sizes must be a list of positive integers (in order), got {layer_sizes!r}"
+        )
+    layer_sizes = list(layer_sizes)
+    if len(layer_sizes) < 2:
+        raise ValueError(
+            "layer_sizes needs at least input and output layers (2 entries), "
+            f"got {len(layer_sizes)}: {list(layer_sizes)}"
+        )
+    return [check_positive_int(n, f"layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
+
+
+def check_activations(activations: Any, n_layers: int) -> None:
+    """Require one ``Activation`` instance per layer after the input."""
+    from .activations import Activation  # the activations module checks with this module
+
+    if isinstance(activations, Activation) or not isinstance(activations, Sequence):
+        raise TypeError(f"activations must be a list of Activation instances, got {activations!r}")
+    if len(activations) != n_layers:
+        raise ValueError(
+            f"activations needs one entry per layer except the input: {n_layers} "
+            f"(one per layer after the input), got {len(activations)}"
+        )
+    for i, activation in enumerate(activations):
+        check_instance(activation, Activation, f"activations[{i}]", "ReLU()")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_fraction
+
 
 class Activation:
     """Base class for activation functions
@@ -128,11 +130,7 @@ class LeakyReLU(Activation):
     """
 
     def __init__(self, alpha: float = 0.01) -> None:
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)):
-            raise TypeError(f"alpha must be a number in [0, 1), got {alpha!r}")
-        if not 0 <= alpha < 1:
-            raise ValueError(f"alpha must be a number in [0, 1), got {alpha}")
-        self.alpha = float(alpha)
+        self.alpha = check_fraction(alpha, "alpha")
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)

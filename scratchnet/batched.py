@@ -26,7 +26,7 @@ from .activations import Activation
 from .init import Init
 from .losses import BinaryCrossEntropy
 from .network import NeuralNetwork
-from .fitting import backpropagate
+from .fitting import backpropagate, forward
 from .optimizers import SGD
 from .training import check_data
 
@@ -188,7 +188,7 @@ def train_batch(
     losses = np.empty((n_records, batch.n_runs))
     optimizer, last = SGD(learning_rate), batch.layers[-1]
     for epoch in range(epochs):
-        output = batch.forward(X)  # every run at once: (runs, n, outputs)
+        output = forward(batch.layers, X)  # every run at once: (runs, n, outputs)
         if epoch % loss_every == 0:
             losses[epoch // loss_every] = loss.value(output, y)
         # the chapter's backward pass, without dL/dx of the data

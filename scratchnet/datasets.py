@@ -21,7 +21,7 @@ from typing import Any, Tuple
 
 import numpy as np
 
-from ._validation import check_positive_int
+from ._validation import check_any_float_dtype, check_non_negative, check_number, check_positive_int
 from .init import as_rng
 
 
@@ -48,31 +48,6 @@ def xor(dtype: Any = np.float64) -> Tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- argument checks
-
-
-def _float_dtype(dtype: Any) -> np.dtype:
-    """Require a floating-point dtype (``np.float32``, ``"float64"``...) and return it."""
-    try:
-        resolved = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(
-            f"dtype must be a floating-point dtype such as np.float64 or np.float32, got {dtype!r}"
-        ) from None
-    if resolved.kind != "f":
-        raise TypeError(
-            f"dtype must be a floating-point dtype such as np.float64 or np.float32, "
-            f"got {resolved}"
-        )
-    return resolved
-
-
-def _check_noise(noise: Any) -> float:
-    """Require a finite number >= 0: the standard deviation of the Gaussian noise."""
-    if isinstance(noise, (bool, np.bool_)) or not isinstance(noise, (int, float, np.number)):
-        raise TypeError(f"noise must be a number >= 0 (a standard deviation), got {noise!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0 (a standard deviation), got {noise}")
-    return float(noise)
 
 
 def _check_n_samples(n_samples: Any, at_least: int, why: str) -> int:
@@ -135,8 +110,8 @@ def moons(
     ((100, 2), (100, 1), 50)
     """
     n = _check_n_samples(n_samples, 2, "one point per moon")
-    noise = _check_noise(noise)
-    dtype = _float_dtype(dtype)
+    noise = check_non_negative(noise, "noise")
+    dtype = check_any_float_dtype(dtype)
     rng = as_rng(rng)
 
     n_upper = n // 2
@@ -191,16 +166,13 @@ def circles(
     ((100, 2), (100, 1), 50)
     """
     n = _check_n_samples(n_samples, 2, "one point per circle")
-    noise = _check_noise(noise)
-    if isinstance(factor, (bool, np.bool_)) or not isinstance(factor, (int, float, np.number)):
-        raise TypeError(
-            f"factor must be a number strictly between 0 and 1 (the inner radius), got {factor!r}"
-        )
+    noise = check_non_negative(noise, "noise")
+    factor = check_number(factor, "factor", "a number strictly between 0 and 1 (the inner radius)")
     if not 0 < factor < 1:
         raise ValueError(
             f"factor must be strictly between 0 and 1 (the inner radius), got {factor}"
         )
-    dtype = _float_dtype(dtype)
+    dtype = check_any_float_dtype(dtype)
     rng = as_rng(rng)
 
     n_outer = n // 2
@@ -264,8 +236,8 @@ def spirals(
     """
     k = check_positive_int(n_classes, "n_classes")
     n = _check_n_samples(n_samples, k, f"one point per class, n_classes={k}")
-    noise = _check_noise(noise)
-    dtype = _float_dtype(dtype)
+    noise = check_non_negative(noise, "noise")
+    dtype = check_any_float_dtype(dtype)
     rng = as_rng(rng)
 
     counts = [n // k + (1 if j < n % k else 0) for j in range(k)]
@@ -306,7 +278,7 @@ def one_hot(labels: Any, n_classes: int | None = None, dtype: Any = np.float64) 
         raise TypeError(f"labels must be integers (class indices), got dtype {array.dtype}")
     if array.ndim != 1:
         raise ValueError(f"labels must be 1-D with shape (n_samples,), got shape {array.shape}")
-    dtype = _float_dtype(dtype)
+    dtype = check_any_float_dtype(dtype)
     if n_classes is None:
         if array.size == 0:
             raise ValueError(

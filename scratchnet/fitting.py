@@ -15,7 +15,7 @@ from typing import Any, List, Tuple
 
 import numpy as np
 
-from ._validation import check_instance, check_non_negative, check_positive_int
+from ._validation import check_instance, check_non_negative, check_number, check_positive_int
 from .init import as_rng
 from .layer import Layer
 from .losses import BinaryCrossEntropy, Loss
@@ -51,6 +51,22 @@ class History:
     val_loss: List[float] = field(default_factory=list)
     val_accuracy: List[float] = field(default_factory=list)
     seconds: List[float] = field(default_factory=list)
+
+    def epochs_to_reach(self, threshold: float) -> int | None:
+        """How many epochs training took to bring the loss below ``threshold``: the
+        number (counting from 1) of the first epoch whose ``loss`` is below it, or
+        ``None`` if none is.
+
+        Example
+        -------
+        >>> from scratchnet.fitting import History
+        >>> History(loss=[0.9, 0.4, 0.2, 0.1]).epochs_to_reach(0.3)
+        3
+        >>> print(History(loss=[0.9, 0.4]).epochs_to_reach(0.1))
+        None
+        """
+        below = np.flatnonzero(np.asarray(self.loss) < check_number(threshold, "threshold", "a number"))
+        return int(below[0]) + 1 if below.size else None
 
 
 def fit(
@@ -141,7 +157,7 @@ def train_step(
     network: NeuralNetwork, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: np.ndarray,
     l2: float = 0.0,
 ) -> Tuple[float, int]:
-    """One mini-batch of :func:`fit` (unchecked): forward pass, loss and dL/dz, backpropagation,
+    """One mini-batch of ``fit`` (unchecked): forward pass, loss and dL/dz, backpropagation,
     the L2 term, one optimizer step.
 
     Returns the batch's loss *before* the update and how many of its rows the network
@@ -172,10 +188,9 @@ def forward(layers: List[Layer], x: np.ndarray) -> np.ndarray:
 def backpropagate(layers: List[Layer], delta: np.ndarray) -> List[np.ndarray]:
     """Every layer's parameter gradients, from ``delta`` = dL/dz of the last layer.
 
-    :meth:`NeuralNetwork.gradients <scratchnet.network.NeuralNetwork.gradients>`
-    without its first step, the last activation's derivative (the loss's
-    :meth:`~scratchnet.losses.Loss.delta` took it), and its last, dL/dx of the data,
-    which nobody needs. Returns ``[dL/dW1, dL/db1, ...]``.
+    This is ``NeuralNetwork.gradients`` without its first step, the last activation's
+    derivative (the loss's ``delta`` took it), and without its last, dL/dx of the
+    data, which nobody needs. Returns ``[dL/dW1, dL/db1, ...]``.
     """
     gradients: List[np.ndarray] = []
     for i in range(len(layers) - 1, -1, -1):

@@ -8,12 +8,12 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    check_activations,
     check_batch,
     check_finite,
     check_float_dtype,
-    check_instance,
+    check_layer_sizes,
     check_positive_float,
-    check_positive_int,
 )
 from .activations import Activation
 from .init import Init, as_rng
@@ -49,33 +49,15 @@ class NeuralNetwork:
         init: Init = "seed",
         dtype: Any = np.float64,
     ) -> None:
-        if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, (Sequence, np.ndarray)):
-            raise TypeError(
-                f"layer_sizes must be a list of positive integers (in order), got {layer_sizes!r}"
-            )
-        layer_sizes = list(layer_sizes)
-        if len(layer_sizes) < 2:
-            raise ValueError(
-                "layer_sizes needs at least input and output layers (2 entries), "
-                f"got {len(layer_sizes)}: {list(layer_sizes)}"
-            )
-        sizes = [check_positive_int(n, f"layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
-        if isinstance(activations, Activation) or not isinstance(activations, Sequence):
-            raise TypeError(f"activations must be a list of Activation instances, got {activations!r}")
-        if len(activations) != len(sizes) - 1:
-            raise ValueError(
-                f"activations needs one entry per layer except the input: {len(sizes) - 1} "
-                f"for layer_sizes {sizes}, got {len(activations)}"
-            )
-        for i, activation in enumerate(activations):
-            check_instance(activation, Activation, f"activations[{i}]", "ReLU()")
+        sizes = check_layer_sizes(layer_sizes)
+        check_activations(activations, len(sizes) - 1)
         self.dtype = check_float_dtype(dtype)
         rng = as_rng(rng)
 
-        self.layers: List[Layer] = [
-            Layer(sizes[i], sizes[i + 1], activations[i], rng=rng, init=init, dtype=self.dtype)
-            for i in range(len(sizes) - 1)
-        ]
+        self.layers: List[Layer] = []
+        for i in range(len(sizes) - 1):
+            layer = Layer(sizes[i], sizes[i + 1], activations[i], rng=rng, init=init, dtype=self.dtype)
+            self.layers.append(layer)
 
     @property
     def layer_sizes(self) -> List[int]:
@@ -103,7 +85,7 @@ class NeuralNetwork:
         """Backward pass through the network, then one gradient-descent step.
 
         This is the chapter's method: backpropagate ``grad_output`` = dL/d(output)
-        with :meth:`gradients`, then move every weight and bias against its gradient,
+        with ``gradients``, then move every weight and bias against its gradient,
         ``parameter -= learning_rate * gradient``.
         """
         learning_rate = check_positive_float(learning_rate, "learning_rate")
@@ -117,7 +99,7 @@ class NeuralNetwork:
         Each layer turns the gradient of its output into the gradients of its weights
         and bias and the gradient of its input, which is the gradient of the output of
         the layer below. Returns the parameter gradients in the order of
-        :meth:`parameters`, and dL/dx for the network's input. Nothing is updated.
+        ``parameters()``, and dL/dx for the network's input. Nothing is updated.
         """
         gradients: List[np.ndarray] = []
         for layer in reversed(self.layers):

@@ -9,11 +9,11 @@ gradients, one set of arrays per parameter, created on the first step.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from ._validation import check_fraction, check_gradients, check_positive_float
+from ._validation import check_bool, check_fraction, check_gradients, check_positive_float
 
 
 State = List[Dict[str, np.ndarray]]
@@ -138,8 +138,7 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(learning_rate)
         self.momentum = check_fraction(momentum, "momentum")
-        if not isinstance(nesterov, (bool, np.bool_)):
-            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+        nesterov = check_bool(nesterov, "nesterov")
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs a momentum greater than 0, got momentum=0.0")
         self.nesterov = bool(nesterov)

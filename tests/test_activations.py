@@ -251,3 +251,11 @@ def test_leaky_relu_parameter_is_validated_and_compared():
     assert LeakyReLU(0.1) == LeakyReLU(0.1) and LeakyReLU(0.1) != LeakyReLU(0.2)
     assert LeakyReLU() != ReLU()
     assert repr(LeakyReLU(0.2)) == "LeakyReLU(alpha=0.2)"
+
+
+def test_leaky_relu_alpha_true_is_a_type_error():
+    from scratchnet import LeakyReLU
+
+    # True is refused as a type, not as an out-of-range value
+    with pytest.raises(TypeError, match=r"^alpha must be a number in \[0, 1\), got True$"):
+        LeakyReLU(alpha=True)

@@ -6,6 +6,8 @@ names the argument and says what was expected; none of them may compute anything
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -24,10 +26,11 @@ from scratchnet import (
     train,
     xor,
 )
+from scratchnet._validation import check_finite
 
 
-def net():
-    return NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+def net(dtype=np.float64):
+    return NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0, dtype=dtype)
 
 
 def classifier():
@@ -73,7 +76,7 @@ CASES = {
     "unsupported dtype": (lambda: NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], dtype=np.int32), TypeError, "dtype must be float32 or float64"),
 }
 
-# found by tools/mutation_audit.py
+# more boundary cases: losses, fit's arguments, optimizers, ragged input, layer_sizes as a set
 CASES.update({
     "BCE target outside [0, 1] in fit": (lambda: fit(net(), X, 2 * Y, epochs=1), ValueError, r"y must hold probabilities in \[0, 1\], got values from 0 to 2"),
     "BCE output outside [0, 1]": (lambda: BinaryCrossEntropy().forward(np.full((4, 1), 3.0), Y), ValueError, r"output must hold probabilities in \[0, 1\], got values from 3 to 3"),
@@ -112,12 +115,34 @@ def test_integers_are_converted_once_not_refused():
     assert len(history.loss) == 2
 
 
+def test_integer_input_is_converted_to_the_network_dtype():
+    # integers kept as int64 turn a float32 network's output into float64
+    # (int64 @ float32 -> float64)
+    network = net(np.float32)
+    checked = network.check_input(X.astype(np.int64))
+    assert checked.dtype == np.float32
+    output = network.forward(X.astype(np.int64))
+    assert output.dtype == np.float32
+    assert np.array_equal(output, network.forward(X.astype(np.float32)))
+
+
 def test_a_refused_call_changes_nothing():
     network = net()
     before = [p.copy() for p in network.parameters()]
     with pytest.raises(ValueError):
         fit(network, X, Y.ravel(), epochs=5)
     assert all(np.array_equal(a, b) for a, b in zip(before, network.parameters()))
+
+
+def test_a_nan_beyond_the_first_checked_block_is_found():
+    # check_finite works through large arrays block by block; a NaN in the last block
+    # must still be refused
+    block = inspect.signature(check_finite).parameters["block"].default
+    network = NeuralNetwork([1, 1], [Sigmoid()], rng=0)
+    x = np.zeros((block + 10, 1))
+    x[-1, 0] = np.nan
+    with pytest.raises(ValueError, match=r"^x must be finite, got 1 NaN or infinite value\(s\)$"):
+        network.forward(x)
 
 
 def saved_file_with(tmp_path, **changes):
@@ -132,6 +157,9 @@ def saved_file_with(tmp_path, **changes):
     return path
 
 
+def test_learning_rate_true_is_not_the_number_one():
+    with pytest.raises(TypeError, match=r"^learning_rate must be a positive number, got True$"):
+        SGD(learning_rate=True)
 
 
 def test_l2_accepts_numpy_floats():

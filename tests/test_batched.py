@@ -445,3 +445,47 @@ def test_train_batch_refuses_bad_learning_rate(learning_rate):
 @pytest.mark.parametrize("loss_every", [0, -2])
 def test_train_batch_refuses_non_positive_loss_every(loss_every):
     assert_refused(ValueError, "loss_every", loss_every=loss_every)
+
+
+# --------------------------------------------------------------------------- concatenate
+
+
+def test_concatenate_keeps_every_run_and_its_training():
+    """Three batches joined hold their runs in order, with the shared dtype, and train
+    exactly as each run does in its own batch."""
+    X, y = xor()
+    sizes, acts = [2, 4, 1], [ReLU(), Sigmoid()]
+    parts = [NetworkBatch(sizes, acts, rngs=[s], init=init, dtype=np.float32)
+             for s, init in [(0, "seed"), (1, "he"), (2, "xavier")]]
+    joined = NetworkBatch.concatenate(parts)
+    assert joined.n_runs == 3 and joined.dtype == np.float32
+    assert joined.layer_sizes == sizes and joined.activations == acts
+    for r, part in enumerate(parts):
+        for stacked, own in zip(joined.parameters(), part.parameters()):
+            assert np.array_equal(stacked[r], own[0])
+    train_batch(joined, X, y, epochs=50, learning_rate=0.5)
+    for r, part in enumerate(parts):
+        train_batch(part, X, y, epochs=50, learning_rate=0.5)
+        for stacked, own in zip(joined.parameters(), part.parameters()):
+            assert np.array_equal(stacked[r], own[0])
+
+
+@pytest.mark.parametrize("other", [
+    lambda: NetworkBatch([2, 5, 1], [ReLU(), Sigmoid()], rngs=[0]),
+    lambda: NetworkBatch([2, 4, 1], [Tanh(), Sigmoid()], rngs=[0]),
+    lambda: NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=[0], dtype=np.float32),
+])
+def test_concatenate_refuses_a_batch_of_another_architecture_anywhere(other):
+    """A mismatch in the third batch is found as well as in the second."""
+    same = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=[0])
+    with pytest.raises(ValueError, match="batches must share layer sizes, activations and dtype"):
+        NetworkBatch.concatenate([same, same, other()])
+
+
+def test_concatenate_refuses_what_is_not_a_batch():
+    """Not a list of NetworkBatch: a TypeError naming the position, or a ValueError for none."""
+    same = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=[0])
+    with pytest.raises(TypeError, match=r"batches\[1\] must be a NetworkBatch, got 'x'"):
+        NetworkBatch.concatenate([same, "x"])
+    with pytest.raises(ValueError, match="at least one NetworkBatch"):
+        NetworkBatch.concatenate([])

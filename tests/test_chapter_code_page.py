@@ -23,7 +23,6 @@ import pytest
 import scratchnet.activations as scratchnet_activations
 from conftest import ROOT
 from scratchnet import (
-    Activation,
     BinaryCrossEntropy,
     NeuralNetwork,
     ReLU,

@@ -24,10 +24,16 @@ from scratchnet import (
 )
 from scratchnet.fitting import backpropagate
 
+X, Y = xor()
+
 
 def xor_net(activation=ReLU(), dtype=np.float64):
     return NeuralNetwork([2, 4, 1], [activation, Sigmoid()], rng=np.random.RandomState(42),
                          dtype=dtype)
+
+
+def classifier():
+    return NeuralNetwork([2, 4, 3], [ReLU(), Identity()], rng=0)
 
 
 def blobs(n=120, k=3, seed=0):
@@ -247,6 +253,23 @@ def test_fit_rejects_mismatched_targets():
         fit(xor_net(), X, np.array([0, 1, 1, 0]), SoftmaxCrossEntropy())
 
 
+def test_fit_refuses_boolean_targets():
+    with pytest.raises(
+        TypeError, match=r"^y must be an array of real numbers \(float or int\), got dtype bool$"
+    ):
+        fit(xor_net(), X, Y.astype(bool), epochs=1)
+
+
+def test_fit_refuses_too_few_class_labels():
+    with pytest.raises(ValueError, match=r"^y must hold 4 labels, one per row of X, got 3$"):
+        fit(classifier(), X, np.array([0, 1, 2]), SoftmaxCrossEntropy(), epochs=1)
+
+
+def test_fit_refuses_a_loss_that_is_not_a_scratchnet_loss():
+    with pytest.raises(TypeError, match=r"^loss must be a scratchnet loss such as BinaryCrossEntropy\(\), got 'bce'$"):
+        fit(xor_net(), X, Y, loss="bce", epochs=1)
+
+
 def test_divergence_stops_training_with_a_clear_error_and_finite_weights():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 3))
@@ -258,6 +281,20 @@ def test_divergence_stops_training_with_a_clear_error_and_finite_weights():
         assert np.isfinite(parameter).all()
 
 
+def test_divergence_error_says_when_the_weights_are_no_longer_finite():
+    # weights that are already infinite give a NaN loss in the first batch, and the
+    # error must not claim they are still finite
+    network = xor_net()
+    network.layers[0].weights[0, 0] = np.inf
+    with pytest.raises(FloatingPointError) as error:
+        fit(network, X, Y, epochs=3)
+    message = str(error.value)
+    assert message.startswith("training diverged in epoch 0, batch 0: the loss is nan.")
+    assert "learning rate too large" in message
+    assert "Some weights are no longer finite: retrain from a fresh network." in message
+    assert "still finite" not in message
+
+
 def test_no_divergence_error_for_a_sane_learning_rate():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 3))
@@ -265,6 +302,29 @@ def test_no_divergence_error_for_a_sane_learning_rate():
     net = NeuralNetwork([3, 16, 1], [ReLU(), Identity()], rng=0, init="he")
     history = fit(net, X, y, MeanSquaredError(), SGD(0.01), epochs=100)
     assert history.loss[-1] < history.loss[0]
+
+
+def test_fused_sigmoid_cross_entropy_is_exact_for_huge_logits():
+    # log(1 + exp(z)) overflows at z = 1000; the loss of a sure-but-wrong answer is
+    # exactly z, and fit must report it, not diverge
+    network = NeuralNetwork([1, 1], [Sigmoid()], rng=0)
+    network.layers[0].weights[...] = 1000.0
+    history = fit(network, np.array([[1.0]]), np.array([[0.0]]), optimizer=SGD(1e-6), epochs=1)
+    assert history.loss == [1000.0]
+    assert np.isfinite(network.layers[0].weights).all()
+
+
+def test_fused_softmax_cross_entropy_is_stable_for_huge_scores():
+    # exp(1000) overflows unless each row's maximum is subtracted first; fit's loss
+    # must equal the stable loss of the same scores
+    rng = np.random.default_rng(0)
+    network = NeuralNetwork([2, 3], [Identity()], rng=0)
+    network.layers[0].weights[...] = 1000.0 * rng.standard_normal((2, 3))
+    labels = np.array([0, 1, 2, 0])
+    expected = SoftmaxCrossEntropy().forward(network.forward(X), labels)
+    assert np.isfinite(expected) and expected > 100
+    history = fit(network, X, labels, SoftmaxCrossEntropy(), SGD(1e-9), epochs=1)
+    assert history.loss[0] == pytest.approx(expected, rel=1e-12)
 
 
 def test_fit_shuffles_with_an_rng_that_only_has_standard_normal():
@@ -280,3 +340,57 @@ def test_fit_shuffles_with_an_rng_that_only_has_standard_normal():
     history = fit(net, X, labels, SoftmaxCrossEntropy(), SGD(0.05), epochs=3, batch_size=8,
                   rng=NormalsOnly())
     assert len(history.loss) == 3
+
+
+# ------------------------------------------------------------------ the history fit keeps
+
+
+def test_history_accuracy_and_loss_are_those_of_the_batches_before_each_update():
+    """With mini-batches in a known order, each epoch's accuracy is the share of rows the
+    network got right on its batch before that batch's update, and its loss the
+    row-weighted mean of the batches' losses: recomputed here with forward passes."""
+    X, labels = blobs()
+    net = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0, init="he")
+    copy = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0, init="he")
+    loss = SoftmaxCrossEntropy()
+    history = fit(net, X, labels, loss, SGD(0.05), epochs=3, batch_size=16, rng=5)
+    order_rng = np.random.default_rng(5)
+    for epoch in range(3):
+        order = order_rng.permutation(len(X))
+        correct, total = 0, 0.0
+        for begin in range(0, len(X), 16):
+            rows = order[begin:begin + 16]
+            output = copy.forward(X[rows])
+            correct += int(np.sum(output.argmax(axis=1) == labels[rows]))
+            total += loss.forward(output, labels[rows]) * len(rows)
+            gradients, _ = copy.gradients(loss.backward(output, labels[rows]))
+            SGD(0.05).step(copy.parameters(), gradients)
+        assert history.accuracy[epoch] == pytest.approx(correct / len(X), abs=1e-12)
+        assert history.loss[epoch] == pytest.approx(total / len(X), rel=1e-9)
+    assert 0 < history.accuracy[0] < 1  # not a trivial agreement
+
+
+def test_history_validation_and_seconds():
+    """val_loss and val_accuracy are the loss and accuracy of the validation data after
+    each epoch; seconds grow from a small positive number, epoch by epoch."""
+    X, labels = blobs()
+    X_val, labels_val = X[:40], labels[:40]
+    net = NeuralNetwork([2, 8, 3], [ReLU(), Identity()], rng=0, init="he")
+    history = fit(net, X, labels, SoftmaxCrossEntropy(), SGD(0.05), epochs=2,
+                  validation_data=(X_val, labels_val))
+    output = net.forward(X_val)
+    assert history.val_loss[-1] == pytest.approx(SoftmaxCrossEntropy().forward(output, labels_val))
+    assert history.val_accuracy[-1] == accuracy(output, labels_val)
+    assert 0 < history.seconds[0] <= history.seconds[1] < 60
+
+
+def test_history_epochs_to_reach():
+    """The first epoch (counting from 1) with a loss below the threshold, None if none."""
+    from scratchnet.fitting import History
+
+    history = History(loss=[0.9, 0.5, 0.3, 0.29, 0.1])
+    assert history.epochs_to_reach(0.3) == 4
+    assert history.epochs_to_reach(0.95) == 1
+    assert history.epochs_to_reach(0.1) is None
+    with pytest.raises(TypeError, match="threshold must be a number"):
+        history.epochs_to_reach("0.3")

@@ -264,6 +264,16 @@ def test_empty_batch():
         layer.forward(np.ones((0, 3)))
 
 
+def test_layer_forward_refuses_boolean_input():
+    # Layer.forward, not only NeuralNetwork.forward, refuses arrays that are not real
+    # numbers
+    layer = Layer(2, 3, ReLU(), rng=0)
+    with pytest.raises(
+        TypeError, match=r"^x must be an array of real numbers \(float or int\), got dtype bool$"
+    ):
+        layer.forward(np.array([[True, False]]))
+
+
 def test_backward_before_forward():
     layer = Layer(3, 2, ReLU(), rng=0)
     with pytest.raises(RuntimeError, match="backward called before forward"):

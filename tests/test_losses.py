@@ -1,4 +1,4 @@
-"""BinaryCrossEntropy: value, gradient, shapes, dtypes and outputs of exactly 0 or 1."""
+"""Losses: values, gradients, shapes, dtypes, outputs of exactly 0 or 1, and refused shapes."""
 
 import math
 import re
@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from scratchnet import BinaryCrossEntropy, numerical_gradient, relative_error
+from scratchnet import (
+    BinaryCrossEntropy,
+    MeanSquaredError,
+    SoftmaxCrossEntropy,
+    numerical_gradient,
+    relative_error,
+)
 
 bce = BinaryCrossEntropy()
 
@@ -156,3 +162,53 @@ def test_does_not_modify_its_inputs():
 
 def test_repr():
     assert repr(bce) == "BinaryCrossEntropy()"
+
+
+# ------------------------------------------- MeanSquaredError, SoftmaxCrossEntropy: shapes
+
+
+def test_mean_squared_error_backward_refuses_a_target_of_another_shape():
+    # a (4,) target would broadcast to a (4, 4) gradient
+    with pytest.raises(
+        ValueError, match=r"^target must have the same shape as output \(4, 1\), got shape \(4,\)$"
+    ):
+        MeanSquaredError().backward(np.zeros((4, 1)), np.zeros(4))
+
+
+def test_softmax_cross_entropy_refuses_scores_that_are_not_2d():
+    with pytest.raises(
+        ValueError, match=r"^output must be 2-D scores \(n, classes\), got shape \(3,\)$"
+    ):
+        SoftmaxCrossEntropy().forward(np.zeros(3), np.array([0]))
+
+
+# --- delta: dL/dz of the output layer
+
+
+def test_delta_after_another_activation_is_the_chain_rule():
+    """Binary cross-entropy after an activation other than the sigmoid: delta is the
+    gradient with respect to the output times the activation's derivative; after a
+    sigmoid it is (p - y) / n, the same up to rounding."""
+    from scratchnet import Layer, Sigmoid, Tanh
+
+    class HalfTanh(Tanh):
+        """(tanh + 1) / 2: outputs in (0, 1), but not a Sigmoid."""
+
+        @staticmethod
+        def forward(x):
+            return (np.tanh(x) + 1) / 2
+
+        @staticmethod
+        def backward(x):
+            return (1 - np.tanh(x) ** 2) / 2
+
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((6, 3)), (rng.random((6, 2)) > 0.5).astype(float)
+    for activation in (HalfTanh(), Sigmoid()):
+        layer = Layer(3, 2, activation, rng=1, init="he")
+        p = layer.forward(x)
+        value, delta = bce.delta(layer, y)
+        chain = bce.backward(p, y) * activation.backward(layer.activation_input)
+        assert value == pytest.approx(bce.forward(p, y), rel=1e-12)
+        np.testing.assert_allclose(delta, chain, rtol=1e-9, atol=1e-15)
+    assert not isinstance(HalfTanh(), Sigmoid)

@@ -380,3 +380,25 @@ def test_count_parameters(sizes, expected):
 def test_repr():
     net = make_net()
     assert repr(net) == "NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()])"
+
+
+# ------------------------------------------------------------------ predict and the L2 term
+
+
+def test_predict_is_one_only_above_the_threshold():
+    """predict says 1 where the output exceeds the threshold, 0 where it equals it."""
+    net = NeuralNetwork([1, 1], [Sigmoid()], rng=0)
+    net.layers[0].weights[...] = 1.0
+    X = np.array([[0.0], [1e-9], [-1e-9]])  # sigmoid(0) = 0.5 exactly
+    assert net.predict(X).ravel().tolist() == [0, 1, 0]
+    assert net.predict(X, threshold=0.2).ravel().tolist() == [1, 1, 1]
+
+
+def test_l2_penalty_is_half_the_sum_of_squared_weights_without_biases():
+    """0.5 * sum of W**2 over the layers; the biases do not count."""
+    net = NeuralNetwork([2, 3, 1], [ReLU(), Sigmoid()], rng=0)
+    for layer in net.layers:
+        layer.bias[...] = 100.0
+    expected = 0.5 * sum(float((layer.weights ** 2).sum()) for layer in net.layers)
+    assert net.l2_penalty() == pytest.approx(expected, rel=1e-15)
+    assert expected > 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 
 import numpy as np
 import pytest
 
 from scratchnet import (
+    Activation,
     Identity,
     LeakyReLU,
     NeuralNetwork,
@@ -23,6 +25,29 @@ from scratchnet import serialization
 def network(dtype=np.float64):
     return NeuralNetwork([3, 5, 4, 2], [LeakyReLU(0.2), Tanh(), Identity()], rng=7, init="he",
                          dtype=dtype)
+
+
+def xor_net():
+    return NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+
+
+def rewritten(path, drop=(), **changes):
+    """Rewrite the saved network at ``path`` with some arrays changed or dropped."""
+    with np.load(path) as data:
+        arrays = {key: data[key] for key in data.files if key not in drop}
+    arrays.update(changes)
+    np.savez(path, **arrays)
+    return path
+
+
+class Square(Activation):
+    @staticmethod
+    def forward(x):
+        return x * x
+
+    @staticmethod
+    def backward(x):
+        return 2 * x
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -57,6 +82,26 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
         save(NeuralNetwork([2, 2, 1], [ReLU(), Sigmoid()], rng=1), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
+
+
+def test_save_flushes_the_temporary_file_to_disk_before_renaming_it(tmp_path, monkeypatch):
+    # without fsync, a crash after the rename can leave an empty or partial file under
+    # the target's name
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append("fsync")
+        real_fsync(fd)
+
+    def replace(source, target):
+        events.append("replace")
+        real_replace(source, target)
+
+    monkeypatch.setattr(serialization.os, "fsync", fsync)
+    monkeypatch.setattr(serialization.os, "replace", replace)
+    save(xor_net(), tmp_path / "model.npz")
+    assert events == ["fsync", "replace"]
 
 
 def test_missing_file(tmp_path):
@@ -114,6 +159,30 @@ def test_corrupted_weights_shape(tmp_path):
         load(path)
 
 
+def test_load_refuses_layer_sizes_and_activations_that_disagree(tmp_path):
+    path = rewritten(save(xor_net(), tmp_path / "model.npz"),
+                     activations=np.array(["ReLU"]), activation_params=np.array([np.nan]))
+    with pytest.raises(
+        ValueError, match=r"model\.npz' is corrupted: 3 layer sizes but 1 activations$"
+    ):
+        load(path)
+
+
+def test_load_refuses_an_unknown_activation_name(tmp_path):
+    # a clear ValueError, not a KeyError
+    path = rewritten(save(xor_net(), tmp_path / "model.npz"),
+                     activations=np.array(["ReLU", "Softplus"]))
+    with pytest.raises(ValueError, match=r"model\.npz' uses unknown activations \['Softplus'\]$"):
+        load(path)
+
+
+def test_load_refuses_a_file_with_missing_weights(tmp_path):
+    # a clear ValueError, not a KeyError
+    path = rewritten(save(xor_net(), tmp_path / "model.npz"), drop=("weights_1",))
+    with pytest.raises(ValueError, match=r"model\.npz' is corrupted: weights_1 is missing$"):
+        load(path)
+
+
 def test_corrupted_bytes_inside_the_zip(tmp_path):
     path = save(network(), tmp_path / "model.npz")
     data = bytearray(path.read_bytes())
@@ -129,3 +198,14 @@ def test_corrupted_bytes_inside_the_zip(tmp_path):
 def test_save_rejects_non_networks(tmp_path):
     with pytest.raises(TypeError, match="network must be a NeuralNetwork"):
         save("not a network", tmp_path / "x.npz")
+
+
+def test_save_refuses_an_activation_load_could_not_read(tmp_path):
+    network = NeuralNetwork([2, 3, 1], [Square(), Sigmoid()], rng=0)
+    with pytest.raises(TypeError) as error:
+        save(network, tmp_path / "model.npz")
+    assert str(error.value) == (
+        "cannot save activation Square(): saving supports "
+        "['Identity', 'LeakyReLU', 'ReLU', 'Sigmoid', 'Tanh']"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -14,16 +14,15 @@ from hypothesis import strategies as st
 from scratchnet import (
     BinaryCrossEntropy,
     Identity,
+    Layer,
     MeanSquaredError,
     NeuralNetwork,
-    ReLU,
     Sigmoid,
     SoftmaxCrossEntropy,
     Tanh,
     numerical_gradient,
     softmax,
 )
-from scratchnet import Layer
 
 EXTREMES = [-1e4, -710.0, -50.0, 0.0, 50.0, 710.0, 1e4]
 

@@ -102,6 +102,21 @@ def test_bad_learning_rate(lr, error):
         train(and_network(), AND_X, AND_Y, epochs=3, learning_rate=lr)
 
 
+def test_train_checks_the_learning_rate_before_computing_anything():
+    # without train's own check, SGD would only refuse the learning rate after the
+    # first forward pass (and callback) had run
+    epochs_seen = []
+    network = and_network()
+    before = [p.copy() for p in network.parameters()]
+    with pytest.raises(
+        ValueError, match=r"^learning_rate must be a positive finite number, got 0\.0$"
+    ):
+        train(network, AND_X, AND_Y, epochs=3, learning_rate=0.0,
+              callback=lambda epoch, net: epochs_seen.append(epoch))
+    assert epochs_seen == []
+    assert all(np.array_equal(a, b) for a, b in zip(before, network.parameters()))
+
+
 @pytest.mark.parametrize("bad, error", [(0, ValueError), (1.5, TypeError)])
 def test_bad_print_every(bad, error):
     with pytest.raises(error, match="print_every must be a positive integer"):
