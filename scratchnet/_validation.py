@@ -6,9 +6,8 @@ call the unchecked paths, so the checks cost nothing while training.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
-
 import math
+from typing import Any, Sequence
 
 import numpy as np
 

@@ -14,7 +14,6 @@ from ._validation import (
     check_same_shape,
     is_labels,
 )
-
 from .activations import Sigmoid
 
 if TYPE_CHECKING:
