@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import zipfile
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -102,6 +104,27 @@ def test_save_flushes_the_temporary_file_to_disk_before_renaming_it(tmp_path, mo
     monkeypatch.setattr(serialization.os, "replace", replace)
     save(xor_net(), tmp_path / "model.npz")
     assert events == ["fsync", "replace"]
+
+
+def test_save_writes_its_temporary_file_next_to_the_target(tmp_path, monkeypatch):
+    """The temporary file is made in the target's own directory, named after it, so that
+    the final rename stays on one file system (atomic) and a leftover is recognisable;
+    nothing but the target remains afterwards."""
+    made = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        made.append(Path(source))
+        real_replace(source, target)
+
+    monkeypatch.setattr(serialization.os, "replace", replace)
+    folder = tmp_path / "models"
+    folder.mkdir()
+    path = save(xor_net(), folder / "model.npz")
+    assert len(made) == 1
+    assert made[0].parent == folder
+    assert made[0].name.startswith("model.npz") and made[0].name.endswith(".tmp")
+    assert sorted(p.name for p in folder.iterdir()) == [path.name]
 
 
 def test_missing_file(tmp_path):
