@@ -104,12 +104,12 @@ class ReLU(Activation):
 
     @staticmethod
     def forward(x: np.ndarray) -> np.ndarray:
-        return np.maximum(x, 0)
+        return np.maximum(x, 0.0)
 
     @staticmethod
     def backward(x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)
-        return (x > 0).astype(x.dtype)
+        return (x > 0.0).astype(x.dtype)
 
 
 class LeakyReLU(Activation):
@@ -202,4 +202,4 @@ class Tanh(Activation):
     @staticmethod
     def backward(x: np.ndarray) -> np.ndarray:
         t = np.tanh(x)
-        return 1 - t * t
+        return 1.0 - t * t

@@ -81,7 +81,7 @@ class Layer:
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Forward pass through the layer: ``activation(x @ weights + bias)``."""
         x = self.input = check_layer_input(x, self.weights)
-        self.activation_input = x @ self.weights + self.bias
+        self.activation_input = matmul(x, self.weights) + self.bias
         self.output = self.activation.forward(self.activation_input)
         return self.output
 
@@ -115,16 +115,26 @@ class Layer:
         dL/dW = x.T @ dL/dz (summing over the batch), and the bias adds 1 to every row,
         so dL/db is dL/dz summed over the batch.
         """
-        grad_weights = transpose(self.input) @ grad_activation
+        grad_weights = matmul(transpose(self.input), grad_activation)
         grad_bias = sum_over_samples(grad_activation)
         return grad_weights, grad_bias
 
     def input_gradient(self, grad_activation: np.ndarray) -> np.ndarray:
         """dL/dx = dL/dz @ W.T: the gradient passed on to the layer below."""
-        return grad_activation @ transpose(self.weights)
+        return matmul(grad_activation, transpose(self.weights))
 
     def __repr__(self) -> str:
         return f"Layer({self.input_size}, {self.output_size}, {self.activation!r})"
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The matrix product ``a @ b``; for a stack of runs, one product per run.
+
+    For two plain matrices ``ndarray.dot`` computes the same product at a third of the
+    fixed cost per call of ``@`` (about 0.3 against 0.9 microseconds), which on XOR's
+    tiny arrays is all the time there is.
+    """
+    return a.dot(b) if a.ndim == 2 and b.ndim == 2 else a @ b
 
 
 def transpose(matrix: np.ndarray) -> np.ndarray:

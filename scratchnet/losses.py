@@ -165,7 +165,7 @@ class BinaryCrossEntropy(Loss):
         if not isinstance(layer.activation, Sigmoid):
             return super().delta(layer, target)
         z = layer.activation_input
-        value = mean_over_outputs(np.logaddexp(0, z) - target * z)
+        value = mean_over_outputs(np.logaddexp(0.0, z) - target * z)
         return value, (layer.output - target) / outputs_per_run(z)
 
     def check(self, output: object, target: object) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ from scratchnet import (
     train_batch,
     xor,
 )
-from scratchnet.layer import sum_over_samples
+from scratchnet.layer import matmul, sum_over_samples, transpose
 
 
 class LeakyReLU(Activation):
@@ -489,3 +489,29 @@ def test_concatenate_refuses_what_is_not_a_batch():
         NetworkBatch.concatenate([same, "x"])
     with pytest.raises(ValueError, match="at least one NetworkBatch"):
         NetworkBatch.concatenate([])
+
+
+# --------------------------------------------------------------------------- matmul
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1, 1, 1), (4, 2, 4), (4, 4, 1), (7, 3, 5), (12, 8, 2), (64, 30, 17)])
+def test_matmul_is_the_product_at_and_run_by_run(shape, dtype):
+    """`matmul` gives `a @ b` bit for bit, for plain matrices, for their transposes and
+    for stacks of runs; and a stack's product equals each run's own product, which is
+    what keeps `train_batch` bit-exact with `train`."""
+    n, k, m = shape
+    rng = np.random.default_rng(sum(shape))
+    a = (rng.standard_normal((3, n, k)) * 10.0 ** rng.integers(-6, 7, (3, n, k))).astype(dtype)
+    b = (rng.standard_normal((3, k, m)) * 10.0 ** rng.integers(-6, 7, (3, k, m))).astype(dtype)
+    stacked = matmul(a, b)
+    assert stacked.dtype == dtype
+    assert np.array_equal(stacked, a @ b)
+    for r in range(3):
+        assert np.array_equal(matmul(a[r], b[r]), a[r] @ b[r])
+        assert np.array_equal(matmul(a[r], b[r]), stacked[r])
+        # the transposed operands backward uses: x.T @ dz and dz @ W.T
+        dz = stacked[r]
+        assert np.array_equal(matmul(transpose(a[r]), dz), a[r].T @ dz)
+        assert np.array_equal(matmul(transpose(a[r]), dz), matmul(transpose(a), stacked)[r])
+        assert np.array_equal(matmul(dz, transpose(b[r])), matmul(stacked, transpose(b))[r])
