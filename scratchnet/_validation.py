@@ -194,9 +194,10 @@ def check_gradients(parameters: Sequence[np.ndarray], gradients: Sequence[np.nda
 def check_layer_input(x: Any, weights: np.ndarray) -> np.ndarray:
     """A batch for a layer with these ``weights``, in their dtype: ``(n, inputs)``, or
     ``(runs, n, inputs)`` for a layer that holds a stack of runs' weights."""
-    if type(x) is np.ndarray and x.dtype == weights.dtype and x.ndim == 2 and x.shape[0] \
-            and x.shape[1] == weights.shape[-2]:
-        return x  # the common case, decided in a few attribute lookups
+    if type(x) is np.ndarray and x.dtype == weights.dtype and x.shape[-1:] == weights.shape[-2:-1] \
+            and (x.ndim == 2 or x.ndim == 3 == weights.ndim and x.shape[0] == weights.shape[0]) \
+            and x.shape[-2]:
+        return x  # the common cases, decided in a few attribute lookups
     x = as_float_array(x, "x", weights.dtype)
     stacked = x.ndim == 3 and weights.ndim == 3 and x.shape[0] == weights.shape[0]
     check_batch(x[0] if stacked else x, "x", weights.shape[-2])

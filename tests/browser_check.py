@@ -53,6 +53,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import struct
 import threading
 import time
 import urllib.parse
@@ -791,7 +792,7 @@ class _Page:
             report.notes.append(f"{mode} screenshot cut at {MAX_SCREENSHOT_HEIGHT} px")
         try:
             shot = b.call("Page.captureScreenshot", {
-                "format": "png", "captureBeyondViewport": False,
+                "format": "png", "captureBeyondViewport": False, "optimizeForSpeed": True,
                 "clip": {"x": 0, "y": 0, "width": VIEWPORT[0], "height": height, "scale": 1},
             }, s, timeout=max(self.timeout, 60))
         finally:
@@ -938,10 +939,17 @@ class _Page:
 # --------------------------------------------------------------------------- the site
 
 
+def png_size(path: Path) -> Tuple[int, int]:
+    """The width and height of a PNG file, from its header."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
 def check_site(root: Path, *, screenshots: Optional[Path] = None,
                pages: Optional[List[str]] = None, chromium: Optional[str] = None,
                timeout: float = 30.0, progress: Optional[Callable[[str], None]] = None,
-               report_name: str = "report.txt") -> SiteReport:
+               report_name: str = "report.txt", browsers: int = 1) -> SiteReport:
     """Serve ``root``, open each page in headless Chromium and report what failed.
 
     ``screenshots``: a folder for ``<page>.light.png`` and ``<page>.dark.png`` (created;
@@ -950,7 +958,12 @@ def check_site(root: Path, *, screenshots: Optional[Path] = None,
     ``pages``: relative paths (default: :func:`site_pages`). ``chromium``: the
     executable (default: :func:`find_chromium`). Raises FileNotFoundError without one.
     ``report_name``: the file in ``screenshots`` the text report is written to.
+    ``browsers``: how many Chromiums check pages at once, each its own share, one page
+    at a time (a page's check is mostly waiting: for the network to go quiet, for
+    MathJax, for the screenshots).
     """
+    if isinstance(browsers, bool) or not isinstance(browsers, int) or browsers < 1:
+        raise ValueError(f"browsers must be a positive integer, got {browsers!r}")
     t0 = time.monotonic()
     root = Path(root).resolve()
     chromium = chromium or find_chromium()
@@ -969,16 +982,39 @@ def check_site(root: Path, *, screenshots: Optional[Path] = None,
             for old in [*screenshots.glob("*.light.png"), *screenshots.glob("*.dark.png")]:
                 old.unlink()
     _anchors.cache_clear()
-    reports = []
-    with serve(root) as base, Browser(chromium, timeout=timeout) as browser:
-        for page in pages:
-            report = _Page(browser, root, base, page, screenshots, timeout).run()
-            reports.append(report)
-            browser.events.clear()
-            if progress:
-                progress(report.summary())
-        version = browser.version
-    site = SiteReport(root=root, pages=reports, browser=version, screenshots=screenshots,
+    queue = list(reversed(pages))  # list.pop is atomic: each page is taken once
+    done: Dict[str, PageReport] = {}
+    versions: List[str] = []
+    errors: List[BaseException] = []
+
+    def check_share(base: str) -> None:
+        try:
+            with Browser(chromium, timeout=timeout) as browser:
+                versions.append(browser.version)
+                while True:
+                    try:
+                        page = queue.pop()
+                    except IndexError:
+                        return
+                    report = _Page(browser, root, base, page, screenshots, timeout).run()
+                    done[page] = report
+                    browser.events.clear()
+                    if progress:
+                        progress(report.summary())
+        except BaseException as error:  # re-raised below, in the caller's thread
+            errors.append(error)
+
+    with serve(root) as base:
+        threads = [threading.Thread(target=check_share, args=(base,), name=f"browser-{i}")
+                   for i in range(min(browsers, len(pages)) or 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    site = SiteReport(root=root, pages=[done[page] for page in pages],
+                      browser=versions[0] if versions else "", screenshots=screenshots,
                       seconds=time.monotonic() - t0)
     if screenshots is not None:
         (screenshots / report_name).write_text(site.text() + "\n", encoding="utf-8")
@@ -1000,6 +1036,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                                            "(default: $SCRATCHNET_CHROMIUM or PATH)")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds per page load (default 30)")
+    parser.add_argument("--browsers", type=int, default=1,
+                        help="Chromiums checking pages at once (default 1)")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file() and not args.pages:
         parser.error(f"{args.site} has no index.html: is it a built site?")
@@ -1008,7 +1046,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         report = check_site(args.site, screenshots=shots, pages=args.pages,
                             chromium=args.chromium, timeout=args.timeout,
-                            progress=lambda line: print(line, file=sys.stderr, flush=True))
+                            progress=lambda line: print(line, file=sys.stderr, flush=True),
+                            browsers=args.browsers)
     except FileNotFoundError as error:  # no Chromium, or no such page
         print(f"browser_check: {error}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -16,13 +16,9 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BOOK = ROOT / "book"
+from book_build import ROOT
 
-# What a build of the book needs, copied to a temporary directory by ``built_book``:
-# tests/ too, since the chapter-code page shows tests/seed_chapter.py and the claims
-# extension reads which test checks each claim.
-SOURCES = ["_config.yml", "_toc.yml", "book", "scratchnet", "pyproject.toml", "tests"]
+BOOK = ROOT / "book"
 
 
 @dataclass
@@ -116,77 +112,94 @@ def chromium() -> str:
 # ------------------------------------------------------------------ the whole book
 
 
-def jupyter_book(project: Path, *flags: str) -> subprocess.CompletedProcess:
-    """``jupyter-book build <project> [flags]``, importing scratchnet from ``project``."""
-    env = dict(os.environ, PYTHONPATH=str(project))
-    exe = Path(sys.executable).with_name("jupyter-book")
-    return subprocess.run(
-        [str(exe), "build", str(project), *flags],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
+BUILD_TIMEOUT = 1500  # seconds a test waits for the run's book build
 
 
-def copy_sources(root: Path, names: List[str]) -> Path:
-    """Copy the named files and folders of the project into ``root``."""
-    for name in names:
-        src, dst = ROOT / name, root / name
-        if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "_build", ".hypothesis", ".pytest_cache"))
-        else:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-    return root
+def book_folder(config: pytest.Config) -> Path:
+    """Where this test run's book is built: the run's temporary folder, which
+    pytest-xdist's workers share (each has its own subfolder of it)."""
+    base = config._tmp_path_factory.getbasetemp()  # the folder tmp_path_factory uses
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def build_book_copy(root: Path) -> Path:
-    """Copy the book's sources into ``root`` and build them cold with ``-W``."""
-    copy_sources(root, SOURCES)
-    result = jupyter_book(root, "-W")
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return root
+_build_process: "subprocess.Popen[bytes] | None" = None
+
+
+def start_book_build(folder: Path) -> None:
+    """Start tests/book_build.py in the background, once per test run: the first
+    process to create ``book.lock`` starts it, every other call does nothing."""
+    global _build_process
+    try:
+        fd = os.open(folder / "book.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.close(fd)
+    with open(folder / "book.log", "wb") as log:
+        _build_process = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "book_build.py"), str(folder)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_for_book(folder: Path) -> Path:
+    """The built copy's root, once ``book.done`` is there; fails on ``book.failed``."""
+    done, failed = folder / "book.done", folder / "book.failed"
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not (done.exists() or failed.exists()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the book build did not finish in {BUILD_TIMEOUT} s "
+                        f"(its output: {folder / 'book.log'})")
+        time.sleep(0.2)
+    if failed.exists():
+        pytest.fail("the book build failed:\n" + failed.read_text(encoding="utf-8"))
+    return folder / "book"
+
+
+def needs_book(item: pytest.Item) -> bool:
+    return "book_build" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the book build as soon as the run is known to need it, so it runs while
+    the tests that need no build do (each xdist worker collects; one starts it)."""
+    if any(needs_book(item) for item in session.items):
+        start_book_build(book_folder(session.config))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A build this process started ends with the run: on an interrupted run it is
+    stopped, otherwise waited for (another worker may still be reading it)."""
+    if _build_process is None or _build_process.poll() is not None:
+        return
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        os.killpg(_build_process.pid, signal.SIGTERM)
+    _build_process.wait()
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def book_build(request: pytest.FixtureRequest) -> Callable[[], Path]:
+    """The test run's one build of the whole book, started if it has not been:
+    call the result to wait for the built copy's root.
+
+    A test that has work to do before it needs the build (tests/determinism_checks.py
+    executes each page once more) asks for this, does its work, then waits.
+    """
+    folder = book_folder(request.config)
+    start_book_build(folder)
+    return lambda: wait_for_book(folder)
+
+
+@pytest.fixture(scope="session")
+def built_book(book_build: Callable[[], Path]) -> Path:
     """A copy of the book's sources, built once per test run, cold, with ``-W``.
 
     Returns the copy's root; the site is in ``<root>/_build/html``. The one whole-book
-    build of a test run, shared by every test that needs the built site or the executed
-    pages (``run_page``): page claims, the book, the browser, determinism, typed numbers.
-    Tests that need a second build (rebuilds, broken pages) use a book of one or two tiny
-    pages (tests/test_book.py). No test may change it.
-
-    With pytest-xdist the workers share it too: the first worker to ask builds it, in
-    the run's common temporary folder, while the others wait for it.
+    build of a test run (tests/book_build.py, started in the background when the run is
+    collected), shared by every test and every xdist worker that needs the built site or
+    the executed pages (``run_page``): page claims, the book, the browser, determinism,
+    typed numbers. Tests that need a second build (rebuilds, broken pages) use a book of
+    one or two tiny pages (tests/test_book.py). No test may change it.
     """
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker is None:
-        return build_book_copy(tmp_path_factory.mktemp("book"))
-    shared = tmp_path_factory.getbasetemp().parent
-    root, done, failed = shared / "book", shared / "book.done", shared / "book.failed"
-    try:
-        fd = os.open(shared / "book.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        deadline = time.monotonic() + 1500
-        while not (done.exists() or failed.exists()):
-            if time.monotonic() > deadline:
-                pytest.fail("timed out waiting for another worker's book build")
-            time.sleep(0.5)
-        if failed.exists():
-            pytest.fail("the book build failed in another worker:\n" + failed.read_text())
-        return root
-    os.close(fd)
-    try:
-        root.mkdir()
-        build_book_copy(root)
-    except BaseException as error:
-        failed.write_text(str(error))
-        raise
-    done.write_text("built\n")
-    return root
+    return book_build()
 
 
 def built_page(root: Path, name: str) -> ExecutedPage:
@@ -209,7 +222,7 @@ def run_page(built_book: Path) -> Callable[[str], ExecutedPage]:
     """``run_page("xor")``: the page as the session's one book build executed it.
 
     The page tests check the prose against exactly the outputs the site shows;
-    tests/test_build_determinism.py executes every page once more and compares.
+    tests/determinism_checks.py executes every page once more and compares.
     """
     cache: Dict[str, ExecutedPage] = {}
 
@@ -222,12 +235,21 @@ def run_page(built_book: Path) -> Callable[[str], ExecutedPage]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
-    """Test modules that need the built book run last (stable order otherwise).
+    """Order the test modules by when they can run (stable order otherwise): first those
+    with work to do before they need the book build (the second execution of the pages),
+    then those that need no build, and last those that need the built book.
 
-    With pytest-xdist, the worker that first needs the book builds it while the other
-    runs the tests that need no build, instead of waiting for the build from the start.
-    A module moves as a whole, so its module-scoped fixtures are set up once.
+    With pytest-xdist both workers are busy while the build runs in the background. A
+    module moves as a whole, so its module-scoped fixtures are set up once.
     """
-    needs_book = {getattr(item, "module", None) for item in items
-                  if "built_book" in getattr(item, "fixturenames", ())}
-    items.sort(key=lambda item: getattr(item, "module", None) in needs_book)
+    by_module: Dict[Any, List[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(getattr(item, "module", None), []).append(item)
+
+    def phase(uses: List[pytest.Item]) -> int:
+        if any("built_book" in getattr(item, "fixturenames", ()) for item in uses):
+            return 2
+        return 0 if any(needs_book(item) for item in uses) else 1
+
+    phases = {module: phase(uses) for module, uses in by_module.items()}
+    items.sort(key=lambda item: phases[getattr(item, "module", None)])

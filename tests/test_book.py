@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, copy_sources, jupyter_book
+from book_build import copy_sources, jupyter_book
+from conftest import ROOT
 
 pytestmark = pytest.mark.book
 

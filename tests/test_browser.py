@@ -4,8 +4,7 @@ Two parts:
 
 * the checker on a tiny hand-made site: every check reports the failure it is for, and
   a clean page passes (fast: one Chromium, a few seconds);
-* the real book (tests/browser_book_checks.py, run in two parts by
-  tests/test_browser_book_part1.py and tests/test_browser_book_part2.py).
+* the real book (tests/test_browser_book.py).
 
 Without Chromium these tests skip, unless ``SCRATCHNET_BROWSER_TEST=required`` (as
 .ci/run sets it), when they fail.
@@ -21,11 +20,8 @@ from typing import Dict
 import pytest
 
 import browser_check
-from browser_check import SiteReport, check_site, resolve_link, site_pages
-from conftest import BOOK
+from browser_check import SiteReport, check_site, png_size, resolve_link, site_pages
 
-
-from browser_book_checks import png_size  # noqa: E402
 
 
 # ================================================================== the checker itself
@@ -129,8 +125,10 @@ def tiny(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
     root = tmp_path_factory.mktemp("tiny")
     with browser_check.serve(other) as elsewhere:
         tiny_site(root, elsewhere)
+        # three Chromiums share the pages (as for the book); test_the_command_line_exit_status
+        # checks pages with one
         return check_site(root, screenshots=root.parent / (root.name + "-shots"),
-                          chromium=chromium, timeout=20)
+                          chromium=chromium, timeout=20, browsers=3)
 
 
 def failures(report: SiteReport, page_name: str) -> Dict[str, list]:
@@ -267,6 +265,18 @@ def test_the_command_line_exit_status(chromium: str, tiny: SiteReport,
     assert "[console]" in capsys.readouterr().out
 
 
+def test_every_page_is_reported_once_in_the_site_s_order(tiny: SiteReport) -> None:
+    assert [p.page for p in tiny.pages] == site_pages(tiny.root)
+    assert len({p.page for p in tiny.pages}) == len(tiny.pages)
+
+
+@pytest.mark.parametrize("browsers", [0, -1, 1.5, "2"])
+def test_browsers_must_be_a_positive_integer(browsers, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(page("<p>hi</p>"))
+    with pytest.raises(ValueError, match="browsers must be a positive integer"):
+        check_site(tmp_path, chromium="unused", browsers=browsers)
+
+
 def test_no_chromium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SCRATCHNET_CHROMIUM", str(tmp_path / "no-such-chromium"))
     with pytest.raises(FileNotFoundError, match="SCRATCHNET_CHROMIUM"):
@@ -276,14 +286,3 @@ def test_no_chromium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert browser_check.find_chromium() is None
     with pytest.raises(FileNotFoundError, match="no Chromium found"):
         check_site(tmp_path)
-
-
-# ================================================================== the book's pages
-
-
-@pytest.mark.book
-def test_every_page_of_the_book_is_a_page_of_the_site(built_book: Path) -> None:
-    pages = site_pages(built_book / "_build" / "html")
-    for source in sorted(BOOK.glob("*.md")):
-        assert f"book/{source.stem}.html" in pages
-    assert "index.html" in pages

@@ -1,5 +1,5 @@
 """Determinism: the same seeds give bit-identical numbers. (That every page prints and
-glues the same outputs when executed twice is tests/test_build_determinism.py.)"""
+glues the same outputs when executed twice is tests/determinism_checks.py.)"""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@
    the second ``const`` throws a SyntaxError in the browser. Duplicates are dropped from
    the page's script list (fixed upstream in sphinx-doc/sphinx#13402, Sphinx 8).
 
-``tests/test_build_determinism.py`` and ``tests/test_browser.py`` fail without them.
+``tests/determinism_checks.py`` and ``tests/test_browser.py`` fail without them.
 """
 
 from __future__ import annotations

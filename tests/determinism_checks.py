@@ -1,5 +1,12 @@
 """Two executions of the book give identical outputs: the build's and one more.
 
+The checks, shared by tests/test_build_determinism_part1.py (the questions page, which
+takes about as long to execute as all the others together) and
+tests/test_build_determinism_part2.py (every other page with code). With the README's
+``pytest -n 2 --dist loadfile`` each part runs on its own worker, and both start at
+once, while the book build runs in the background: each page is executed here first,
+and only then does the test wait for the build to compare. Not a test module.
+
 The session's book build (``built_book``: ``jupyter-book build``, myst-nb's executor)
 and a second execution of each page here (``execute_page``: jupytext + nbclient, in
 another kernel, at another time) run every page independently. Every printed line and every glued number must come out the
@@ -13,14 +20,17 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-
-import pytest
+from typing import Callable
 
 from conftest import BOOK, execute_page
 
-pytestmark = pytest.mark.book
-
 PAGES = sorted(p.stem for p in BOOK.glob("*.md") if "```{code-cell}" in p.read_text(encoding="utf-8"))
+HEAVY = ["questions"]
+
+
+def pages(part: int) -> list[str]:
+    """The pages of part 0 (``HEAVY``) or part 1 (every other page with code)."""
+    return [p for p in PAGES if (p in HEAVY) == (part == 0)]
 # Lines that measure wall time.
 VOLATILE_LINE = re.compile(r"\d+(\.\d+)? ?[µm]?s\b|seconds")
 TIMING_KEY = re.compile(r"seconds|time")
@@ -77,10 +87,10 @@ def second_execution(page) -> tuple[list[str], dict[str, str], set[str]]:
     return printed_lines(page.notebook.cells), glued_text(raw), set(raw)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_the_build_and_a_second_execution_give_the_same_outputs(built_book, name):
-    lines, glued, keys = built_page(built_book, name)
+def check_page(book_build: Callable[[], Path], name: str) -> None:
+    """Execute ``name`` once more, then wait for the build and compare the two."""
     other_lines, other_glued, other_keys = second_execution(execute_page(name))
+    lines, glued, keys = built_page(book_build(), name)
     assert keys == other_keys
     assert glued == other_glued
     assert lines == other_lines
