@@ -163,6 +163,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     the tests that need no build do (each xdist worker collects; one starts it)."""
     if any(needs_book(item) for item in session.items):
         start_book_build(book_folder(session.config))
+        # The build is the run's longest task, and most tests wait for it: the tests
+        # that run meanwhile yield the CPU to it (a lower priority, for this process
+        # and what it starts; the build was started before).
+        if hasattr(os, "nice"):
+            os.nice(5)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -237,7 +242,8 @@ def run_page(built_book: Path) -> Callable[[str], ExecutedPage]:
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
     """Order the test modules by when they can run (stable order otherwise): first those
     with work to do before they need the book build (the second execution of the pages),
-    then those that need no build, and last those that need the built book.
+    then those that need no build, and last those that need the built book (in these,
+    the tests that need no build first).
 
     With pytest-xdist both workers are busy while the build runs in the background. A
     module moves as a whole, so its module-scoped fixtures are set up once.
@@ -252,4 +258,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
         return 0 if any(needs_book(item) for item in uses) else 1
 
     phases = {module: phase(uses) for module, uses in by_module.items()}
-    items.sort(key=lambda item: phases[getattr(item, "module", None)])
+    # within a module that needs the built book, its tests that do not come first
+    items.sort(key=lambda item: (phases[getattr(item, "module", None)],
+                                 "built_book" in getattr(item, "fixturenames", ())))

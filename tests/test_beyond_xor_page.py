@@ -227,7 +227,7 @@ def draws():
 
 
 @pytest.mark.claim("beyond-xor-linear-vs-hidden")
-def test_hidden_layer_beats_linear_on_other_draws(g, draws):
+def test_hidden_layer_beats_linear_on_other_draws(draws, g):  # draws first: no build needed
     """On four other draws of data, initial weights and batch order, the linear
     network stays below 70% test accuracy, above guessing, and the hidden-layer
     network beats it by more than 25 points, as in the page's run."""
@@ -373,7 +373,7 @@ def regularization_draws():
 
 
 @pytest.mark.claim("beyond-xor-noreg-memorizes")
-def test_without_l2_the_network_memorizes_on_other_draws(g, regularization_draws):
+def test_without_l2_the_network_memorizes_on_other_draws(regularization_draws, g):  # likewise
     """On three other draws of data, wrong labels and initial weights, the network
     without regularization fits at least 95% of its training labels and reproduces at
     least 80% of the wrong ones, and its test accuracy is more than 10 points lower."""
