@@ -161,6 +161,8 @@ def needs_book(item: pytest.Item) -> bool:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the book build as soon as the run is known to need it, so it runs while
     the tests that need no build do (each xdist worker collects; one starts it)."""
+    if session.config.option.collectonly:
+        return
     if any(needs_book(item) for item in session.items):
         start_book_build(book_folder(session.config))
         # The build is the run's longest task, and most tests wait for it: the tests
@@ -171,11 +173,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A build this process started ends with the run: on an interrupted run it is
-    stopped, otherwise waited for (another worker may still be reading it)."""
+    """A build this process started ends with the run: it is stopped when the run was
+    interrupted or stopped early (``-x``), otherwise waited for (another xdist worker
+    may still be waiting for it)."""
     if _build_process is None or _build_process.poll() is not None:
         return
-    if exitstatus == pytest.ExitCode.INTERRUPTED:
+    if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
         os.killpg(_build_process.pid, signal.SIGTERM)
     _build_process.wait()
 
@@ -241,11 +244,12 @@ def run_page(built_book: Path) -> Callable[[str], ExecutedPage]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
     """Order the test modules by when they can run (stable order otherwise): first those
-    with work to do before they need the book build (the second execution of the pages),
-    then those that need no build, and last those that need the built book (in these,
-    the tests that need no build first).
+    that need no build, then those with work to do before they need it (the second
+    execution of the pages, which then waits for the build to compare), and last those
+    that need the built book (in these, the tests that need no build first).
 
-    With pytest-xdist both workers are busy while the build runs in the background. A
+    With pytest-xdist (and ``--no-loadscope-reorder``, in pyproject.toml, so that xdist
+    keeps this order) both workers are busy while the build runs in the background. A
     module moves as a whole, so its module-scoped fixtures are set up once.
     """
     by_module: Dict[Any, List[pytest.Item]] = {}
@@ -255,9 +259,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
     def phase(uses: List[pytest.Item]) -> int:
         if any("built_book" in getattr(item, "fixturenames", ()) for item in uses):
             return 2
-        return 0 if any(needs_book(item) for item in uses) else 1
+        return 1 if any(needs_book(item) for item in uses) else 0
 
-    phases = {module: phase(uses) for module, uses in by_module.items()}
-    # within a module that needs the built book, its tests that do not come first
-    items.sort(key=lambda item: (phases[getattr(item, "module", None)],
+    # a module that takes long (RUN_EARLY = True) starts first in its phase, so that it
+    # does not end the run alone on one worker
+    order = {module: (phase(uses), not getattr(module, "RUN_EARLY", False), i)
+             for i, (module, uses) in enumerate(by_module.items())}
+    # each module's tests stay together; in a module that needs the built book, its
+    # tests that do not come first
+    items.sort(key=lambda item: (order[getattr(item, "module", None)],
                                  "built_book" in getattr(item, "fixturenames", ())))

@@ -25,6 +25,7 @@ from browser_check import SiteReport, check_site, png_size, site_pages
 from conftest import BOOK, ROOT
 
 BROWSERS = 3
+RUN_EARLY = True  # the longest module of the book tests (tests/conftest.py orders them)
 
 
 def source_has_math(text: str) -> bool:

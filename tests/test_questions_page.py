@@ -31,6 +31,7 @@ ACTIVATIONS = {"ReLU": ReLU(), "LeakyReLU": LeakyReLU(), "Tanh": Tanh(), "Sigmoi
 SUITED = {"ReLU": "he", "LeakyReLU": "he", "Tanh": "xavier", "Sigmoid": "xavier"}
 INITS = [0.01, "xavier", "he"]
 LN2 = math.log(2)
+RUN_EARLY = True  # the longest module of the book tests (tests/conftest.py orders them)
 
 
 def setting(name, width=4, init=None):
