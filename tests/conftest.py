@@ -169,7 +169,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         # that run meanwhile yield the CPU to it (a lower priority, for this process
         # and what it starts; the build was started before).
         if hasattr(os, "nice"):
-            os.nice(5)
+            os.nice(10)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -246,7 +246,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
     """Order the test modules by when they can run (stable order otherwise): first those
     that need no build, then those with work to do before they need it (the second
     execution of the pages, which then waits for the build to compare), and last those
-    that need the built book (in these, the tests that need no build first).
+    that need the built book (in these, the tests that need no build first). The second
+    execution of the questions page, the longest, starts before everything.
 
     With pytest-xdist (and ``--no-loadscope-reorder``, in pyproject.toml, so that xdist
     keeps this order) both workers are busy while the build runs in the background. A
@@ -261,10 +262,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
             return 2
         return 1 if any(needs_book(item) for item in uses) else 0
 
-    # a module that takes long (RUN_EARLY = True) starts first in its phase, so that it
-    # does not end the run alone on one worker
-    order = {module: (phase(uses), not getattr(module, "RUN_EARLY", False), i)
-             for i, (module, uses) in enumerate(by_module.items())}
+    def rank(module: Any, uses: List[pytest.Item]) -> tuple:
+        # A module that takes long (RUN_EARLY = True) starts first in its phase, so that
+        # it does not end the run alone on one worker; one with work to do before the
+        # build is needed starts before everything, on the first worker.
+        early = getattr(module, "RUN_EARLY", False)
+        p = phase(uses)
+        return (-1 if p == 1 and early else p, not early)
+
+    order = {module: (*rank(module, uses), i) for i, (module, uses) in enumerate(by_module.items())}
     # each module's tests stay together; in a module that needs the built book, its
     # tests that do not come first
     items.sort(key=lambda item: (order[getattr(item, "module", None)],
