@@ -28,7 +28,7 @@ from .losses import BinaryCrossEntropy
 from .network import NeuralNetwork
 from .fitting import backpropagate, forward
 from .optimizers import SGD
-from .training import check_data
+from .training import check_data, diverged
 
 
 class NetworkBatch(NeuralNetwork):
@@ -187,14 +187,34 @@ def train_batch(
     n_records = -(-epochs // loss_every)  # ceil(epochs / loss_every)
     losses = np.empty((n_records, batch.n_runs))
     optimizer, last = SGD(learning_rate), batch.layers[-1]
-    for epoch in range(epochs):
-        output = forward(batch.layers, X)  # every run at once: (runs, n, outputs)
-        if epoch % loss_every == 0:
-            losses[epoch // loss_every] = loss.value(output, y)
-        # the chapter's backward pass, without dL/dx of the data
-        delta = last.activation_gradient(loss.gradient(output, y))
-        optimizer.update(batch.parameters(), backpropagate(batch.layers, delta))
+    step = f"learning_rate={learning_rate}"
+    # Overflow shows up as a non-finite loss at the next record (or in the weights at
+    # the end), reported with the runs it hit, instead of as NumPy warnings.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(epochs):
+            output = forward(batch.layers, X)  # every run at once: (runs, n, outputs)
+            if epoch % loss_every == 0:
+                record = losses[epoch // loss_every] = loss.value(output, y)
+                if not np.isfinite(record).all():
+                    raise diverged(batch, f"epoch {epoch}: the loss of {runs_of(record)} "
+                                   "is no longer finite", step)
+            # the chapter's backward pass, without dL/dx of the data
+            delta = last.activation_gradient(loss.gradient(output, y))
+            optimizer.update(batch.parameters(), backpropagate(batch.layers, delta))
+        for parameter in batch.parameters():
+            finite = np.isfinite(parameter).all(axis=(-2, -1))
+            if not finite.all():
+                raise diverged(batch, f"the last {epochs} epochs: the weights of "
+                               f"{runs_of(finite)} are no longer finite", step)
     return losses
+
+
+def runs_of(finite_per_run: np.ndarray) -> str:
+    """``"runs 3, 17 and 40"``: the runs whose value is not finite (at most 5 named)."""
+    bad = np.flatnonzero(~np.isfinite(finite_per_run) if finite_per_run.dtype.kind == "f"
+                         else ~finite_per_run)
+    named = ", ".join(str(r) for r in bad[:5]) + (f" and {bad.size - 5} more" if bad.size > 5 else "")
+    return f"run{'s' if bad.size > 1 else ''} {named}"
 
 
 def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.ndarray:

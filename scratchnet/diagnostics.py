@@ -6,7 +6,7 @@ from typing import List
 
 import numpy as np
 
-from ._validation import check_positive_int
+from ._validation import as_float_array, check_instance, check_positive_int
 from .network import NeuralNetwork
 
 
@@ -76,7 +76,12 @@ def dead_units(pre_activation: np.ndarray) -> np.ndarray:
     >>> dead_units(z)
     array([ True, False, False])
     """
-    return np.all(pre_activation <= 0, axis=-2)
+    z = as_float_array(pre_activation, "pre_activation")
+    if z.ndim < 2 or z.shape[-2] == 0:
+        raise ValueError(
+            f"pre_activation must be (..., n, units) with n >= 1 inputs, got shape {z.shape}"
+        )
+    return np.all(z <= 0, axis=-2)
 
 
 def layer_outputs(network: NeuralNetwork, X: np.ndarray, layer: int = 0) -> np.ndarray:
@@ -94,5 +99,12 @@ def layer_outputs(network: NeuralNetwork, X: np.ndarray, layer: int = 0) -> np.n
     >>> layer_outputs(net, X, layer=0).shape  # 4 inputs, 4 hidden units
     (4, 4)
     """
+    check_instance(network, NeuralNetwork, "network")
+    count = len(network.layers)
+    if isinstance(layer, (bool, np.bool_)) or not isinstance(layer, (int, np.integer)):
+        raise TypeError(f"layer must be an integer index, got {layer!r}")
+    if not -count <= layer < count:
+        raise ValueError(f"layer must be in [0, {count}) for a network of {count} layers "
+                         f"(or negative, from the end), got {layer}")
     network.forward(X)
     return network.layers[layer].output.copy()

@@ -17,6 +17,7 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
+from ._validation import check_instance, check_positive_int
 from .activations import Activation
 from .batched import NetworkBatch, learned, train_batch
 from .init import Init
@@ -104,7 +105,8 @@ def run_experiment(
     >>> result.epochs_to_reach(0.1)[:3]
     array([200., 200., 100.])
     """
-    return _run_group([config], X, y, seeds, loss_every)[0]
+    check_instance(config, Config, "config", "Config((2, 4, 1), (ReLU(), Sigmoid()))")
+    return _run_group([config], X, y, check_seeds(seeds), loss_every)[0]
 
 
 def _run_group(
@@ -115,7 +117,6 @@ def _run_group(
     The runs of a batch never interact, so run ``r`` of the joint batch computes
     exactly what it would in a batch of its own configuration.
     """
-    seeds = np.asarray(list(seeds), dtype=np.int64)
     first = configs[0]
     batch = NetworkBatch.concatenate(
         [
@@ -138,6 +139,35 @@ def _run_group(
                    outputs[runs], loss_every)
         )
     return results
+
+
+def check_seeds(seeds: Sequence[int]) -> np.ndarray:
+    """Distinct non-negative integer seeds, one independent run each, as an array.
+
+    Each seeds ``np.random.RandomState(seed)``, which takes integers in ``[0, 2**32)``:
+    a float such as 1.5 would be truncated, and a repeated seed repeats its run, so
+    neither is an independent trial.
+    """
+    try:
+        values = np.asarray(list(seeds))
+    except TypeError:
+        raise TypeError(f"seeds must be a sequence of integers such as range(100), got {seeds!r}") from None
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
+    if values.dtype.kind not in "iu":
+        raise TypeError(
+            f"seeds must be integers (each seeds np.random.RandomState), got dtype "
+            f"{values.dtype}: {values[:5].tolist()}"
+        )
+    if values.min() < 0 or values.max() >= 2**32:
+        raise ValueError(f"seeds must be in [0, 2**32), got seeds from {values.min()} to {values.max()}")
+    unique, counts = np.unique(values, return_counts=True)
+    if unique.size != values.size:
+        raise ValueError(
+            f"seeds must be distinct (a repeated seed repeats its run, which is not an "
+            f"independent trial), got {unique[counts > 1][0]} {counts[counts > 1][0]} times"
+        )
+    return values.astype(np.int64)
 
 
 def _run(args: tuple) -> List[Result]:
@@ -179,6 +209,12 @@ def run_experiments(
     >>> {name: result.rate.trials for name, result in results.items()}
     {'seed': 10, 'he': 10}
     """
+    if not isinstance(configs, Mapping) or not configs:
+        raise TypeError(f"configs must be a non-empty mapping of names to Config, got {configs!r}")
+    for name, config in configs.items():
+        check_instance(config, Config, f"configs[{name!r}]", "Config((2, 4, 1), (ReLU(), Sigmoid()))")
+    seeds = check_seeds(seeds)
+    workers = check_positive_int(workers, "workers")
     groups: Dict[tuple, List[str]] = {}
     for name, config in configs.items():
         key = (config.layer_sizes, config.activations, config.learning_rate, config.epochs)

@@ -45,6 +45,21 @@ def mean_over_outputs(values: np.ndarray) -> float | np.ndarray:
     return values.sum(axis=(-2, -1)) / outputs_per_run(values)
 
 
+def check_probability_rows(target: np.ndarray, name: str) -> None:
+    """Require one probability distribution per row (one-hot rows among them): values in
+    [0, 1] that add up to 1. Anything else gives softmax cross-entropy a loss that can
+    go below 0 and a gradient that leads nowhere."""
+    check_probabilities(target, name)
+    sums = target.sum(axis=1)
+    off = np.abs(sums - 1.0) > 1e-6 * target.shape[1]
+    if off.any():
+        row = int(np.flatnonzero(off)[0])
+        raise ValueError(
+            f"{name} rows must each add up to 1 (one probability per class), "
+            f"got row {row} adding up to {sums[row]:g}"
+        )
+
+
 def clip_probability(p: np.ndarray) -> np.ndarray:
     """Clip probabilities to ``[eps, 1 - eps]`` so that neither log nor division meets 0."""
     eps = np.finfo(p.dtype).eps
@@ -276,6 +291,7 @@ class SoftmaxCrossEntropy(Loss):
         target = as_float_array(target, "target", output.dtype)
         check_same_shape(output, target)
         check_finite(target, "target")
+        check_probability_rows(target, "target")
         return output, target
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import as_float_array, check_labels, is_labels
+
 
 def accuracy(output: np.ndarray, target: np.ndarray) -> float:
     """The fraction of samples classified correctly.
@@ -27,21 +29,21 @@ def accuracy(output: np.ndarray, target: np.ndarray) -> float:
     >>> accuracy(scores, np.array([0, 1]))  # row 2 picks class 2, not 1
     0.5
     """
-    output = np.asarray(output)
+    output = as_float_array(output, "output")
     target = np.asarray(target)
-    if output.ndim != 2:
-        raise ValueError(f"output must be 2-D (n, outputs), got shape {output.shape}")
-    if output.shape[1] == 1:
-        if target.shape != output.shape:
-            raise ValueError(
-                f"target must have the same shape as output {output.shape}, got {target.shape}"
-            )
-    elif (target.shape[0] if target.ndim else 0) != output.shape[0]:
+    if not is_labels(target):
+        target = as_float_array(target, "target")
+    if output.ndim != 2 or output.shape[0] == 0:
+        raise ValueError(f"output must be 2-D (n, outputs) with n > 0, got shape {output.shape}")
+    n, k = output.shape
+    if k > 1 and target.ndim == 1 and is_labels(target):
+        check_labels(target, "target", n, k, "output")
+    elif target.shape != output.shape:
+        labels = "" if k == 1 else f", or {n} integer labels"
         raise ValueError(
-            f"target must hold one row per row of output ({output.shape[0]}), "
-            f"got {target.shape[0] if target.ndim else target.shape}"
+            f"target must have the shape of output {output.shape}{labels}, got shape {target.shape}"
         )
-    return correct_answers(output, target) / output.shape[0]
+    return correct_answers(output, target) / n
 
 
 def correct_answers(output: np.ndarray, target: np.ndarray) -> int:

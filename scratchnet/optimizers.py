@@ -9,6 +9,7 @@ gradients, one set of arrays per parameter, created on the first step.
 
 from __future__ import annotations
 
+import weakref
 from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
@@ -55,6 +56,7 @@ class Optimizer:
     def reset(self) -> None:
         """Forget the running state; the next step starts as if it were the first."""
         self.state: State | None = None
+        self._owners: List[weakref.ref] = []
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Move every parameter one step, in place, using its gradient."""
@@ -67,25 +69,34 @@ class Optimizer:
         self._update(parameters, gradients, self._state_for(parameters))
 
     def _state_for(self, parameters: Sequence[np.ndarray]) -> State:
+        """The running state of ``parameters``, created at the first step.
+
+        The state belongs to the arrays of the first step (a network's weights and
+        biases, which steps update in place): a later step with other arrays, such as
+        another network's of the same shapes, is refused instead of mixing the two
+        networks' running averages. One optimizer per network, or :meth:`reset`.
+        """
         if not self.state_names:
-            return []
+            return []  # nothing remembered: plain gradient descent can be shared
         if self.state is None:
             self.state = [
                 {name: np.zeros_like(parameter) for name in self.state_names}
                 for parameter in parameters
             ]
+            self._owners = [weakref.ref(parameter) for parameter in parameters]
             return self.state
-        expected = [next(iter(slots.values())).shape for slots in self.state]
-        if len(parameters) != len(expected):
+        if len(parameters) != len(self._owners):
             raise ValueError(
-                f"parameters must be the {len(expected)} arrays of the first step, "
+                f"parameters must be the {len(self._owners)} arrays of the first step, "
                 f"got {len(parameters)} (call reset() to start over with new parameters)"
             )
-        for i, (parameter, shape) in enumerate(zip(parameters, expected)):
-            if parameter.shape != shape:
+        for i, (owner, parameter) in enumerate(zip(self._owners, parameters)):
+            if owner() is not parameter:
                 raise ValueError(
-                    f"parameters[{i}] must keep its shape {shape} from the first step, "
-                    f"got {parameter.shape} (call reset() to start over with new parameters)"
+                    f"parameters[{i}] must be the array of the first step, got another "
+                    f"array: this {type(self).__name__} keeps running averages of the arrays "
+                    f"it first stepped, and stepping others (another network's?) would mix "
+                    f"them. Use one optimizer per network, or call reset() to start over"
                 )
         return self.state
 

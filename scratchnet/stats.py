@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._validation import check_positive_float
+
 
 class Rate(NamedTuple):
     """``successes`` out of ``trials``, with a 95% confidence interval ``[low, high]``.
@@ -51,8 +53,9 @@ def success_rate(successes: np.ndarray, z: float = 1.959964) -> Rate:
     The Wilson interval (Wilson, 1927) is the set of true rates for which ``k`` is
     not surprising at the 95% level; unlike ``p +- 1.96 sqrt(p (1 - p) / n)`` it
     stays inside [0, 1] and does not collapse to a point when ``k`` is 0 or ``n``.
-    ``successes`` is an array of booleans of any shape, one per trial; ``z`` sets
-    the confidence level (1.96 for 95%).
+    ``successes`` is an array of booleans (or of 0/1 numbers) of any shape, one per
+    trial; anything else, such as 0.7 or NaN, is an error rather than a success. ``z``
+    sets the confidence level (1.96 for 95%).
 
     Example
     -------
@@ -61,7 +64,18 @@ def success_rate(successes: np.ndarray, z: float = 1.959964) -> Rate:
     >>> print(success_rate(np.array([True] * 30 + [False] * 70)))
     30/100 = 30.0% (95% CI 21.9% to 39.6%)
     """
-    outcomes = np.asarray(successes, dtype=bool).ravel()
+    outcomes = np.asarray(successes)
+    if outcomes.dtype.kind not in "biuf":
+        raise TypeError(f"successes must be booleans, one per trial, got dtype {outcomes.dtype}")
+    if outcomes.dtype.kind != "b":
+        # 0/1 numbers are accepted; a 0.7 or a NaN is not an outcome, and bool() would
+        # count it as a success
+        if not np.isin(outcomes, (0, 1)).all():
+            raise ValueError("successes must be booleans (or 0/1), one per trial, got other "
+                             f"values such as {outcomes[~np.isin(outcomes, (0, 1))].flat[0].item()!r}")
+        outcomes = outcomes == 1
+    outcomes = outcomes.ravel()
+    z = check_positive_float(z, "z")
     n = outcomes.size
     if n == 0:
         raise ValueError("successes must hold at least one trial, got an empty array")

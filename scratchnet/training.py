@@ -17,7 +17,7 @@ from ._validation import (
     is_labels,
 )
 from .activations import Identity, Sigmoid
-from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy
+from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, check_probability_rows
 from .network import NeuralNetwork
 
 
@@ -155,4 +155,6 @@ def check_data(
     check_finite(y, y_name)
     if isinstance(loss, BinaryCrossEntropy):
         check_probabilities(y, y_name)
+    elif isinstance(loss, SoftmaxCrossEntropy):
+        check_probability_rows(y, y_name)
     return X, y

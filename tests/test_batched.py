@@ -515,3 +515,24 @@ def test_matmul_is_the_product_at_and_run_by_run(shape, dtype):
         assert np.array_equal(matmul(transpose(a[r]), dz), a[r].T @ dz)
         assert np.array_equal(matmul(transpose(a[r]), dz), matmul(transpose(a), stacked)[r])
         assert np.array_equal(matmul(dz, transpose(b[r])), matmul(stacked, transpose(b))[r])
+
+
+# --------------------------------------------------------------------------- divergence
+
+
+@pytest.mark.parametrize("loss_every", [1, 1000])
+def test_a_huge_learning_rate_stops_with_the_runs_it_hit(loss_every):
+    """Overflow stops train_batch with train's FloatingPointError, naming the runs, and
+    without a RuntimeWarning (warnings are errors here): at the first recorded loss that
+    is not finite, or, when no later loss is recorded, in the weights at the end."""
+    X, y = xor()
+    batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3))
+    with pytest.raises(FloatingPointError, match=r"training diverged in .*run.* 1.*learning_rate=1e\+200"):
+        train_batch(batch, X, y, epochs=1000, learning_rate=1e200, loss_every=loss_every)
+
+
+def test_runs_that_stay_finite_are_not_stopped():
+    X, y = xor()
+    batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3))
+    losses = train_batch(batch, X, y, epochs=50, learning_rate=1e10)  # huge, but finite
+    assert np.isfinite(losses).all()

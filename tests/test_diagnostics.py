@@ -268,3 +268,38 @@ def test_recorder_rejects_non_positive_every(every):
 def test_recorder_rejects_non_integer_every():
     with pytest.raises(TypeError, match="every"):
         Recorder(every=2.5)
+
+
+@pytest.mark.parametrize("layer, error, message", [
+    (5, ValueError, r"layer must be in \[0, 2\) for a network of 2 layers .* got 5"),
+    (-3, ValueError, r"layer must be in \[0, 2\) .* got -3"),
+    (1.0, TypeError, r"layer must be an integer index, got 1\.0"),
+    (True, TypeError, r"layer must be an integer index, got True"),
+    ("0", TypeError, r"layer must be an integer index"),
+])
+def test_layer_outputs_refuses_a_layer_that_is_not_there(layer, error, message):
+    X, _ = xor()
+    with pytest.raises(error, match=message):
+        layer_outputs(chapter_network(), X, layer=layer)
+
+
+def test_layer_outputs_counts_negative_layers_from_the_end():
+    X, _ = xor()
+    net = chapter_network()
+    np.testing.assert_array_equal(layer_outputs(net, X, layer=-1), net.forward(X))
+
+
+def test_layer_outputs_wants_a_network():
+    X, _ = xor()
+    with pytest.raises(TypeError, match="network must be"):
+        layer_outputs("net", X)
+
+
+@pytest.mark.parametrize("z, error, message", [
+    (np.array([1.0, -1.0]), ValueError, r"pre_activation must be \(\.\.\., n, units\) .* got shape \(2,\)"),
+    (np.zeros((0, 3)), ValueError, r"pre_activation must be .* got shape \(0, 3\)"),
+    (np.array([["a"]]), TypeError, r"pre_activation must be an array of real numbers"),
+])
+def test_dead_units_needs_inputs_by_units(z, error, message):
+    with pytest.raises(error, match=message):
+        dead_units(z)

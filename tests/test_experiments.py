@@ -276,3 +276,41 @@ def test_result_rate_is_computed_from_learned():
     result = Result(RELU_HE, np.arange(6), learned_flags, np.zeros((1, 6)), np.zeros((6, 4, 1)), 1)
     assert result.rate == success_rate(learned_flags)
     assert (result.rate.successes, result.rate.trials) == (4, 6)
+
+
+@pytest.mark.parametrize("seeds, error, message", [
+    ([1.5, 1.7], TypeError, r"seeds must be integers .*float64: \[1\.5, 1\.7\]"),
+    ([1, 1], ValueError, r"seeds must be distinct .* got 1 2 times"),
+    ([], ValueError, r"seeds must be a non-empty sequence"),
+    ([-1, 0], ValueError, r"seeds must be in \[0, 2\*\*32\)"),
+    ([2**32], ValueError, r"seeds must be in \[0, 2\*\*32\)"),
+    ([True, False], TypeError, r"seeds must be integers .*bool"),
+    (["0", "1"], TypeError, r"seeds must be integers"),
+    (5, TypeError, r"seeds must be a sequence of integers"),
+])
+def test_seeds_must_be_distinct_integers(seeds, error, message):
+    """Each seed is one independent run: float seeds would be truncated ([1.5, 1.7] to
+    [1, 1]) and a repeated seed repeats its run, so both would inflate the trials."""
+    X, y = xor()
+    config = Config((2, 2, 1), (ReLU(), Sigmoid()), epochs=5)
+    with pytest.raises(error, match=message):
+        run_experiment(config, X, y, seeds)
+    with pytest.raises(error, match=message):
+        run_experiments({"a": config}, X, y, seeds)
+
+
+@pytest.mark.parametrize("configs, message", [
+    ({}, r"configs must be a non-empty mapping"),
+    ([("a", 1)], r"configs must be a non-empty mapping"),
+    ({"a": (2, 4, 1)}, r"configs\['a'\] must be"),
+])
+def test_configs_must_name_config_objects(configs, message):
+    X, y = xor()
+    with pytest.raises(TypeError, match=message):
+        run_experiments(configs, X, y, range(2))
+
+
+def test_run_experiment_wants_a_config():
+    X, y = xor()
+    with pytest.raises(TypeError, match=r"config must be"):
+        run_experiment((2, 4, 1), X, y, range(2))

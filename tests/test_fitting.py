@@ -109,7 +109,7 @@ def test_accuracy_binary_and_multiclass():
     scores = np.array([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]])
     assert accuracy(scores, np.array([0, 1, 1])) == pytest.approx(2 / 3)
     assert accuracy(scores, np.eye(2)[[0, 1, 1]]) == pytest.approx(2 / 3)
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match=r"target must have the shape of output \(2, 1\)"):
         accuracy(np.array([[0.9], [0.2]]), np.array([1, 0]))
 
 

@@ -212,3 +212,26 @@ def test_delta_after_another_activation_is_the_chain_rule():
         assert value == pytest.approx(bce.forward(p, y), rel=1e-12)
         np.testing.assert_allclose(delta, chain, rtol=1e-9, atol=1e-15)
     assert not isinstance(HalfTanh(), Sigmoid)
+
+
+@pytest.mark.parametrize("target, message", [
+    (-np.eye(3)[:2], r"target must hold probabilities in \[0, 1\]"),
+    (np.array([[0.5, 0.5, 0.5], [1.0, 0.0, 0.0]]), r"target rows must each add up to 1 .* row 0 adding up to 1\.5"),
+    (np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), r"target rows must each add up to 1 .* row 0 adding up to 0"),
+    (2 * np.eye(3)[:2], r"target must hold probabilities in \[0, 1\]"),
+])
+def test_softmax_targets_must_be_probability_rows(target, message):
+    """A negative one-hot row gave a negative loss, and training went on: targets that
+    are not one distribution per row are refused, by the loss and by fit."""
+    from scratchnet import Identity, NeuralNetwork, SGD, fit
+
+    with pytest.raises(ValueError, match=message):
+        SoftmaxCrossEntropy().forward(np.zeros((2, 3)), target)
+    with pytest.raises(ValueError, match=message.replace("target", "y")):
+        fit(NeuralNetwork([2, 3], [Identity()], rng=0), np.zeros((2, 2)), target,
+            SoftmaxCrossEntropy(), SGD(0.1), epochs=1)
+
+
+def test_soft_probability_rows_are_accepted():
+    target = np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
+    assert np.isfinite(SoftmaxCrossEntropy().forward(np.zeros((2, 3)), target))

@@ -28,5 +28,24 @@ def test_several_columns_take_the_largest():
 
 def test_rows_must_match():
     """A target with another number of rows is refused, naming both counts."""
-    with pytest.raises(ValueError, match=r"one row per row of output \(2\), got 3"):
+    with pytest.raises(ValueError, match=r"target must hold 2 labels, one per row of output, got 3"):
         accuracy(np.zeros((2, 3)), np.array([0, 1, 2]))
+
+
+@pytest.mark.parametrize("output, target, error, message", [
+    (np.zeros((2, 2)), np.eye(3)[:2], ValueError, r"target must have the shape of output \(2, 2\)"),
+    (np.zeros((2, 3)), np.array([0, 3]), ValueError, r"target labels must be in \[0, 3\)"),
+    (np.zeros((2, 3)), np.array([0.0, 1.0]), ValueError, r"target must have the shape .* or 2 integer labels"),
+    (np.zeros((2, 1)), np.zeros(2), ValueError, r"target must have the shape of output \(2, 1\), got shape \(2,\)"),
+    (np.zeros(3), np.zeros(3), ValueError, r"output must be 2-D"),
+    (np.zeros((0, 1)), np.zeros((0, 1)), ValueError, r"output must be 2-D .* n > 0"),
+    (np.array([["a"]]), np.zeros((1, 1)), TypeError, r"output must be an array of real numbers"),
+    (np.zeros((1, 1)), np.array([["a"]]), TypeError, r"target must be an array of real numbers"),
+])
+def test_accuracy_refuses_what_it_cannot_score(output, target, error, message):
+    """Targets that do not match the output, as one-hot rows, labels or one column, are
+    errors naming the argument, not a silent score (a (2, 3) one-hot target against
+    (2, 2) scores used to give 0.5)."""
+    with pytest.raises(error, match=message):
+        accuracy(output, target)
+

@@ -281,9 +281,9 @@ def test_reset_starts_over(name):
 
 
 def test_adam_counts_steps_and_reset_zeroes_the_count():
-    adam = Adam()
+    adam, w = Adam(), np.ones(2)
     for _ in range(3):
-        adam.step([np.ones(2)], [np.ones(2)])
+        adam.step([w], [np.ones(2)])
     assert adam.t == 3
     adam.reset()
     assert adam.t == 0
@@ -292,11 +292,38 @@ def test_adam_counts_steps_and_reset_zeroes_the_count():
 @pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
 def test_changed_parameters_are_refused(name):
     optimizer = make_optimizer(name)
-    optimizer.step([np.ones((2, 2)), np.ones(3)], [np.ones((2, 2)), np.ones(3)])
+    w, b = np.ones((2, 2)), np.ones(3)
+    optimizer.step([w, b], [np.ones((2, 2)), np.ones(3)])
     with pytest.raises(ValueError, match=r"parameters must be the 2 arrays .* got 1"):
-        optimizer.step([np.ones((2, 2))], [np.ones((2, 2))])
-    with pytest.raises(ValueError, match=r"parameters\[1\] .*\(3,\).* got \(4,\)"):
-        optimizer.step([np.ones((2, 2)), np.ones(4)], [np.ones((2, 2)), np.ones(4)])
+        optimizer.step([w], [np.ones((2, 2))])
+    with pytest.raises(ValueError, match=r"parameters\[1\] must be the array of the first step"):
+        optimizer.step([w, np.ones(3)], [np.ones((2, 2)), np.ones(3)])
+    optimizer.step([w, b], [np.ones((2, 2)), np.ones(3)])  # the same arrays go on
+    optimizer.reset()
+    optimizer.step([np.ones(4)], [np.ones(4)])  # after reset(), any arrays
+
+
+@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
+def test_one_optimizer_cannot_train_two_networks(name):
+    """Two networks of the same shapes stepped by one stateful optimizer would share its
+    running averages: the second network is refused, and left untouched."""
+    from scratchnet import NeuralNetwork, ReLU, Sigmoid
+
+    first, second = (NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=seed) for seed in (0, 1))
+    gradients = [np.ones_like(p) for p in first.parameters()]
+    optimizer = make_optimizer(name)
+    optimizer.step(first.parameters(), gradients)
+    before = [p.copy() for p in second.parameters()]
+    with pytest.raises(ValueError, match=r"parameters\[0\] .*another network's\?.*one optimizer per network"):
+        optimizer.step(second.parameters(), gradients)
+    assert all(np.array_equal(p, q) for p, q in zip(second.parameters(), before))
+
+
+def test_plain_sgd_keeps_nothing_and_may_be_shared():
+    sgd, u, v = SGD(0.5), np.ones(2), np.ones(2)
+    sgd.step([u], [np.ones(2)])
+    sgd.step([v], [np.ones(2)])
+    np.testing.assert_array_equal(u, v)
 
 
 # --------------------------------------------------------------------------- argument checks

@@ -205,3 +205,24 @@ def test_str():
     assert text.startswith("3/4 = 75.0% (95% CI ")
     assert f"{rate.low:.1%} to {rate.high:.1%})" in text
     assert str(Rate(0, 10, 0.0, 0.2775)) == "0/10 = 0.0% (95% CI 0.0% to 27.8%)"
+
+
+@pytest.mark.parametrize("successes, error, message", [
+    ([0.2, 0.7, np.nan], ValueError, r"successes must be booleans \(or 0/1\).*0\.2"),
+    ([1, 0, np.nan], ValueError, r"successes must be booleans \(or 0/1\).*nan"),
+    ([2, 1], ValueError, r"successes must be booleans \(or 0/1\).*2"),
+    ([-1, 0], ValueError, r"successes must be booleans \(or 0/1\).*-1"),
+    (["yes", "no"], TypeError, r"successes must be booleans.*dtype <U3"),
+    ([None, True], TypeError, r"successes must be booleans.*dtype object"),
+])
+def test_anything_but_outcomes_is_refused(successes, error, message):
+    """A number that is not 0 or 1 is not an outcome: bool() would count 0.7 or NaN as
+    a success (success_rate([0.2, 0.7, nan]) used to say 3 of 3)."""
+    with pytest.raises(error, match=message):
+        success_rate(successes)
+
+
+@pytest.mark.parametrize("z", [0, -1.96, float("nan"), "1.96", True])
+def test_z_must_be_a_positive_number(z):
+    with pytest.raises((TypeError, ValueError), match="z must be a positive"):
+        success_rate([True, False], z=z)
