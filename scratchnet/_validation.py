@@ -6,8 +6,10 @@ call the unchecked paths, so the checks cost nothing while training.
 
 from __future__ import annotations
 
+import inspect
 import math
-from typing import Any, Sequence
+import reprlib
+from typing import Any, Callable, List, Sequence
 
 import numpy as np
 
@@ -60,8 +62,9 @@ def check_finite(x: np.ndarray, name: str, block: int = 1 << 18) -> None:
     Large arrays are checked ``block`` numbers at a time, so the check needs a small
     temporary instead of a boolean copy of the whole array.
     """
-    if math.isfinite(np.add.reduce(x, axis=None)):
-        return  # one pass, no temporary (a sum that overflows is checked below instead)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or an overflowing sum
+        if math.isfinite(np.add.reduce(x, axis=None)):
+            return  # one pass, no temporary (a sum that overflows is checked below instead)
     flat = np.ravel(x)  # a view for the contiguous arrays that matter here
     for begin in range(0, flat.size, block):
         if not np.isfinite(flat[begin:begin + block]).all():
@@ -89,8 +92,8 @@ def check_positive_int(value: Any, name: str) -> int:
 
 def check_positive_float(value: Any, name: str) -> float:
     """Require a finite number greater than zero."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a positive finite number, got {value!r}")
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value}")
     return float(value)
@@ -167,12 +170,24 @@ def is_labels(target: np.ndarray) -> bool:
     return target.ndim == 1 and target.dtype.kind in "iu"
 
 
-def check_gradients(parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
-    """Require one gradient per parameter, each of its parameter's shape.
+def check_gradients(parameters: Sequence[np.ndarray], gradients: Sequence[Any]) -> List[np.ndarray]:
+    """Require one gradient per parameter, each of its parameter's shape; return them as
+    arrays of the parameters' dtypes.
 
     An in-place update would otherwise broadcast a ``(1, n)`` gradient over a
     ``(k, n)`` weight matrix without a word.
     """
+    for name, arrays in (("parameters", parameters), ("gradients", gradients)):
+        if not isinstance(arrays, (list, tuple)):
+            raise TypeError(f"{name} must be a list of arrays (one per parameter), "
+                            f"got {type(arrays).__name__}")
+    for i, parameter in enumerate(parameters):
+        if not isinstance(parameter, np.ndarray) or parameter.dtype.kind != "f":
+            raise TypeError(
+                f"parameters[{i}] must be a floating-point NumPy array (it is updated in "
+                f"place), got {type(parameter).__name__}"
+                + (f" of dtype {parameter.dtype}" if isinstance(parameter, np.ndarray) else "")
+            )
     if len(gradients) != len(parameters):
         raise ValueError(
             f"gradients must have one array per parameter: expected {len(parameters)}, "
@@ -184,11 +199,13 @@ def check_gradients(parameters: Sequence[np.ndarray], gradients: Sequence[np.nda
                 f"gradients[{i}] must have the shape of parameters[{i}], {parameter.shape}, "
                 f"got {np.shape(gradient)}"
             )
-        if not np.isfinite(gradient).all():
+        if not np.isfinite(as_float_array(gradient, f"gradients[{i}]")).all():
             raise ValueError(
                 f"gradients[{i}] must be finite, got NaN or infinite values (the step "
                 "would spread them into the parameters)"
             )
+    return [as_float_array(gradient, f"gradients[{i}]", parameter.dtype)
+            for i, (parameter, gradient) in enumerate(zip(parameters, gradients))]
 
 
 def check_layer_input(x: Any, weights: np.ndarray) -> np.ndarray:
@@ -255,3 +272,92 @@ def check_activations(activations: Any, n_layers: int) -> None:
         )
     for i, activation in enumerate(activations):
         check_instance(activation, Activation, f"activations[{i}]", "ReLU()")
+
+
+def as_same_shape_arrays(
+    first: Any, second: Any, names: tuple[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two arrays to compare element by element: float64, one shape, finite.
+
+    A comparison must not broadcast a ``(2, 1)`` array against a ``(2,)`` one into a
+    ``(2, 2)`` verdict, and a NaN, which compares false with everything, must not slip
+    through as agreement. Real numbers only (:func:`as_float_array`).
+    """
+    first = as_float_array(first, names[0], np.float64)
+    second = as_float_array(second, names[1], np.float64)
+    if first.shape != second.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape, "
+            f"got {first.shape} and {second.shape}"
+        )
+    check_finite(first, names[0])
+    check_finite(second, names[1])
+    return first, second
+
+
+def check_nudgeable(x: Any, h: Any, name: str = "x") -> float:
+    """Require an array that a finite difference can nudge in place by ``h``; return ``h``.
+
+    ``x`` must be a writable floating-point ndarray (a list or an integer array would
+    be copied, or truncate ``x + h``, and the function reading ``x`` would never see the
+    nudge), finite, and ``h`` a positive number large enough to change every entry (in
+    float16, or for very large entries, ``x + h`` can round back to ``x``).
+    """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        got = f"{x.dtype} array" if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(
+            f"{name} must be a floating-point NumPy array (it is nudged in place), got {got}; "
+            f"convert it once, e.g. {name} = np.asarray({name}, dtype=float), and read that array"
+        )
+    if not x.flags.writeable:
+        raise ValueError(f"{name} must be writable (it is nudged in place), got a read-only array")
+    h = check_positive_float(h, "h")
+    check_finite(x, name)
+    with np.errstate(over="ignore"):
+        unchanged = np.count_nonzero((x + h == x) | (x - h == x))
+    if unchanged:
+        raise ValueError(
+            f"h must be large enough to change every entry of {name}, got h={h:g}: "
+            f"{name} + h or {name} - h rounds back to {name} in {unchanged} of {x.size} "
+            f"entries ({x.dtype}, largest magnitude {np.abs(x).max():g}); use a larger h"
+        )
+    return h
+
+
+def finite_scalar_function(f: Any, name: str = "f") -> Callable[[], float]:
+    """Require a function of no arguments; return it wrapped so that every value it
+    returns is checked to be one finite real number (and returned as a float).
+
+    A NaN or an array from ``f`` would otherwise become NaN or garbage gradients, and a
+    NaN gradient compares false with every tolerance.
+    """
+    if not callable(f):
+        raise TypeError(f"{name} must be a function of no arguments returning a number, got {f!r}")
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # some built-ins have no signature: leave them to the call
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind()
+        except TypeError:
+            raise TypeError(
+                f"{name} must take no arguments (it reads the array being nudged), "
+                f"got a function with parameters {signature}"
+            ) from None
+
+    def checked() -> float:
+        value = f()
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value[()]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, np.integer, np.floating)
+        ):
+            is_array = isinstance(value, np.ndarray)
+            got = f"an array of shape {value.shape}" if is_array else reprlib.repr(value)
+            raise TypeError(f"{name} must return one real number (a scalar), got {got}")
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must return a finite number, got {value}")
+        return float(value)
+
+    return checked

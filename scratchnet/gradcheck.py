@@ -17,8 +17,18 @@ from typing import Callable, Dict
 
 import numpy as np
 
+from ._validation import (
+    as_float_array,
+    as_same_shape_arrays,
+    check_finite,
+    check_instance,
+    check_layer_input,
+    check_nudgeable,
+    finite_scalar_function,
+)
+from .batched import NetworkBatch
 from .layer import Layer
-from .losses import BinaryCrossEntropy
+from .losses import BinaryCrossEntropy, Loss
 from .network import NeuralNetwork
 
 
@@ -29,6 +39,10 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     a time and restored exactly afterwards. ``h`` is the size of the nudge. The
     result has the shape of ``x`` and dtype float64.
 
+    The check fails closed: ``x`` must be a floating-point ndarray (a list or an int
+    array could not be nudged), ``h`` a positive number that changes ``x``, and every
+    value of ``f`` one finite number; otherwise TypeError or ValueError.
+
     Example
     -------
     >>> import numpy as np
@@ -38,14 +52,17 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     >>> np.round(gradient, 6)  # exactly 2 x
     array([2., 4.])
     """
+    f, h = finite_scalar_function(f, "f"), check_nudgeable(x, h, "x")
     grad = np.zeros_like(x, dtype=np.float64)
     for i in np.ndindex(x.shape):
         original = x[i]
-        x[i] = original + h
-        f_plus = f()
-        x[i] = original - h
-        f_minus = f()
-        x[i] = original
+        try:
+            x[i] = original + h
+            f_plus = f()
+            x[i] = original - h
+            f_minus = f()
+        finally:  # put it back exactly, even when f fails
+            x[i] = original
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
 
@@ -53,7 +70,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     """Largest element-wise ``|a - n| / max(|a|, |n|)`` (0 where both are 0).
 
-    ``analytic`` and ``numeric`` are arrays of the same shape.
+    ``analytic`` and ``numeric`` are arrays of the same shape. It fails closed: a
+    NaN or infinite value, or two different shapes, raise ValueError, never a pass.
 
     Example
     -------
@@ -61,11 +79,10 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     >>> f"{relative_error([1.0, 2.0], [1.0, 2.0002]):.1e}"
     '1.0e-04'
     """
-    analytic = np.asarray(analytic, dtype=np.float64)
-    numeric = np.asarray(numeric, dtype=np.float64)
+    analytic, numeric = as_same_shape_arrays(analytic, numeric, ("analytic", "numeric"))
     scale = np.maximum(np.abs(analytic), np.abs(numeric))
-    diff = np.abs(analytic - numeric)
-    ratio = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+    scale = np.where(scale > 0, scale, 1.0)  # both 0: error 0 (and no 0 / 0)
+    ratio = np.abs(analytic / scale - numeric / scale)  # dividing first cannot overflow
     return float(ratio.max(initial=0.0))
 
 
@@ -77,8 +94,8 @@ def check_layer(
 
     The scalar checked is ``sum(layer.forward(x) * grad_output)``, whose gradient
     with respect to the layer's output is exactly ``grad_output``. ``x`` has shape
-    ``(n, input_size)`` and ``grad_output`` shape ``(n, output_size)``. Returns
-    ``{"input": ..., "weights": ..., "bias": ...}``.
+    ``(n, input_size)`` and ``grad_output`` shape ``(n, output_size)``; ``x`` is copied, not
+    nudged. Returns ``{"input": ..., "weights": ..., "bias": ...}``.
 
     Example
     -------
@@ -92,6 +109,12 @@ def check_layer(
     >>> all(error < 1e-7 for error in errors.values())
     True
     """
+    check_instance(layer, Layer, "layer", "Layer(3, 2, Tanh())", "3, 2, Tanh()")
+    x = check_layer_input(x, layer.weights).copy()  # a copy: it is nudged in place
+    grad_output = as_float_array(grad_output, "grad_output", x.dtype)
+    for name, values in [("x", x), ("grad_output", grad_output),
+                         ("layer.weights", layer.weights), ("layer.bias", layer.bias)]:
+        check_finite(values, name)
     layer.forward(x)
     grad_input, grad_weights, grad_bias = layer.backward(grad_output)
 
@@ -109,14 +132,15 @@ def check_network(
     network: NeuralNetwork,
     x: np.ndarray,
     y: np.ndarray,
-    loss: BinaryCrossEntropy | None = None,
+    loss: Loss | None = None,
     h: float = 1e-5,
 ) -> Dict[str, float]:
     """Relative error of every parameter's gradient of ``loss(network(x), y)``.
 
     ``x`` has shape ``(n, inputs)`` and ``y`` the shape of the network's output,
     ``(n, outputs)``; ``loss`` defaults to binary cross-entropy. Keys are
-    ``"layers[i].weights"`` and ``"layers[i].bias"``, plus ``"input"``.
+    ``"layers[i].weights"`` and ``"layers[i].bias"``, plus ``"input"``. The
+    loss checks ``y`` (as its ``target``).
 
     Example
     -------
@@ -132,8 +156,20 @@ def check_network(
     >>> max(errors.values()) < 1e-7
     True
     """
+    example = "NeuralNetwork([2, 3, 1], [Tanh(), Sigmoid()])"
+    check_instance(network, NeuralNetwork, "network", example, "layer_sizes, activations")
+    if isinstance(network, NetworkBatch):
+        raise TypeError(
+            f"network must be one NeuralNetwork, got a NetworkBatch of {network.n_runs} runs "
+            "(its loss is one number per run); check a run with batch.network(i)"
+        )
+    if loss is not None:
+        check_instance(loss, Loss, "loss", "MeanSquaredError()")
+    for i, layer in enumerate(network.layers):
+        check_finite(layer.weights, f"network.layers[{i}].weights")
+        check_finite(layer.bias, f"network.layers[{i}].bias")
     loss = loss or BinaryCrossEntropy()
-    x = np.array(x, dtype=network.dtype)
+    x = network.check_input(x).copy()  # a copy: it is nudged in place
     output = network.forward(x)
     gradients, grad_input = network.gradients(loss.backward(output, y))
 

@@ -60,8 +60,7 @@ class Optimizer:
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Move every parameter one step, in place, using its gradient."""
-        check_gradients(parameters, gradients)
-        self.update(parameters, gradients)
+        self.update(parameters, check_gradients(parameters, gradients))
 
     def update(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """:meth:`step` without the checks, for a training loop that made the gradients

@@ -158,7 +158,7 @@ def saved_file_with(tmp_path, **changes):
 
 
 def test_learning_rate_true_is_not_the_number_one():
-    with pytest.raises(TypeError, match=r"^learning_rate must be a positive number, got True$"):
+    with pytest.raises(TypeError, match=r"^learning_rate must be a positive finite number, got True$"):
         SGD(learning_rate=True)
 
 
@@ -185,3 +185,13 @@ def test_load_names_the_file_for_every_kind_of_bad_field(tmp_path, field, value,
     with pytest.raises(ValueError, match=message) as caught:
         load(path)
     assert str(path) in str(caught.value)
+
+
+def test_huge_but_finite_inputs_pass_and_inf_minus_inf_is_refused_without_a_warning():
+    """The finiteness check sums the input first: a sum that overflows, or inf - inf,
+    must not raise NumPy's RuntimeWarning (warnings are errors here) instead of the
+    check's own verdict."""
+    network = NeuralNetwork([2, 1], [Sigmoid()], rng=0)
+    assert network.forward(np.array([[1e308, 1e308]])).shape == (1, 1)
+    with pytest.raises(ValueError, match=r"x must be finite, got 2 NaN or infinite"):
+        network.forward(np.array([[np.inf, -np.inf]]))

@@ -5,6 +5,8 @@ import pytest
 
 from scratchnet import (
     Layer,
+    MeanSquaredError,
+    NetworkBatch,
     NeuralNetwork,
     ReLU,
     Sigmoid,
@@ -189,3 +191,327 @@ def test_check_layer_leaves_parameters_unchanged():
     np.testing.assert_array_equal(layer.weights, w)
     np.testing.assert_array_equal(layer.bias, b)
     np.testing.assert_array_equal(x, x0)
+
+
+# ----------------------------------------------------------------------- fails closed
+#
+# Hostile arguments: each must raise TypeError or ValueError whose message names the
+# argument (never AttributeError, ZeroDivisionError, a NumPy casting error, a warning
+# or, worst of all, a small error that reads as a pass).
+
+def gradient_at_1_2(f_of_x, h=1e-5):
+    """numerical_gradient of ``f_of_x(x)`` at a fresh ``x = [1, 2]`` (a failing call may
+    leave the entry it was nudging nudged, so no two calls share an array)."""
+    x = np.array([1.0, 2.0])
+    return numerical_gradient(lambda: f_of_x(x), x, h)
+
+
+def sum_of_squares(x):
+    return float(np.sum(x**2))
+
+
+def small_layer():
+    return Layer(3, 2, Tanh(), rng=0, init="xavier")
+
+
+def small_network():
+    return NeuralNetwork([2, 3, 1], [Tanh(), Sigmoid()], rng=0, init="xavier")
+
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+HOSTILE = {
+    # relative_error
+    "relative_error: NaN in analytic": (
+        lambda: relative_error([1.0, np.nan], [1.0, 2.0]), ValueError, r"^analytic must be finite"),
+    "relative_error: NaN in numeric": (
+        lambda: relative_error([1.0, 2.0], [1.0, np.nan]), ValueError, r"^numeric must be finite"),
+    "relative_error: NaN on both sides": (
+        lambda: relative_error([np.nan], [np.nan]), ValueError, r"^analytic must be finite"),
+    "relative_error: inf in numeric": (
+        lambda: relative_error([1.0, 2.0], [np.inf, 2.0]), ValueError, r"^numeric must be finite"),
+    "relative_error: inf and -inf (sum is NaN)": (
+        lambda: relative_error([np.inf, -np.inf], [1.0, 2.0]), ValueError,
+        r"^analytic must be finite, got 2 NaN or infinite"),
+    "relative_error: (2, 1) against (2,)": (
+        lambda: relative_error(np.ones((2, 1)), np.ones(2)), ValueError,
+        r"^analytic and numeric must have the same shape, got \(2, 1\) and \(2,\)$"),
+    "relative_error: (2,) against (1,)": (
+        lambda: relative_error([1.0, 2.0], [1.0]), ValueError,
+        r"^analytic and numeric must have the same shape, got \(2,\) and \(1,\)$"),
+    "relative_error: string array": (
+        lambda: relative_error(np.array(["1.0", "2.0"]), [1.0, 2.0]), TypeError,
+        r"^analytic must be an array of real numbers .* got dtype <U3"),
+    "relative_error: object array": (
+        lambda: relative_error([1.0, 2.0], np.array([1.0, None])), TypeError,
+        r"^numeric must be an array of real numbers .* got dtype object"),
+    "relative_error: complex array": (
+        lambda: relative_error([1.0 + 1j, 2.0], [1.0, 2.0]), TypeError,
+        r"^analytic must be an array of real numbers .* got dtype complex128"),
+    "relative_error: bool array": (
+        lambda: relative_error([1.0, 0.0], [True, False]), TypeError,
+        r"^numeric must be an array of real numbers .* got dtype bool"),
+    "relative_error: ragged list": (
+        lambda: relative_error([[1.0], [1.0, 2.0]], [1.0, 2.0]), ValueError,
+        r"^analytic must be a rectangular array"),
+    # numerical_gradient: x
+    "numerical_gradient: int array x": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([1, 2])), TypeError,
+        r"^x must be a floating-point NumPy array \(it is nudged in place\), got int64 array"),
+    "numerical_gradient: list x": (
+        lambda: numerical_gradient(lambda: 0.0, [1.0, 2.0]), TypeError,
+        r"^x must be a floating-point NumPy array \(it is nudged in place\), got list"),
+    "numerical_gradient: scalar x": (
+        lambda: numerical_gradient(lambda: 0.0, 1.5), TypeError,
+        r"^x must be a floating-point NumPy array .* got float"),
+    "numerical_gradient: complex array x": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([1j])), TypeError,
+        r"^x must be a floating-point NumPy array .* got complex128 array"),
+    "numerical_gradient: read-only x": (
+        lambda: numerical_gradient(lambda: 0.0, np.broadcast_to(np.ones(1), (3,))), ValueError,
+        r"^x must be writable \(it is nudged in place\), got a read-only array"),
+    "numerical_gradient: NaN in x": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([np.nan, 1.0])), ValueError,
+        r"^x must be finite, got 1 NaN"),
+    "numerical_gradient: float16 x, h lost to rounding": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([1.0, 2.0], dtype=np.float16)),
+        ValueError, r"^h must be large enough to change every entry of x, got h=1e-05: .*float16"),
+    "numerical_gradient: x too large for h": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([1e12, 1.0])), ValueError,
+        r"^h must be large enough to change every entry of x, .* 1 of 2 entries"),
+    # numerical_gradient: h
+    "numerical_gradient: h=0": (
+        lambda: gradient_at_1_2(sum_of_squares, 0), ValueError,
+        r"^h must be a positive finite number, got 0$"),
+    "numerical_gradient: h=-1": (
+        lambda: gradient_at_1_2(sum_of_squares, -1), ValueError,
+        r"^h must be a positive finite number, got -1$"),
+    "numerical_gradient: h=nan": (
+        lambda: gradient_at_1_2(sum_of_squares, float("nan")), ValueError,
+        r"^h must be a positive finite number, got nan$"),
+    "numerical_gradient: h=inf": (
+        lambda: gradient_at_1_2(sum_of_squares, float("inf")), ValueError,
+        r"^h must be a positive finite number, got inf$"),
+    "numerical_gradient: h=True": (
+        lambda: gradient_at_1_2(sum_of_squares, True), TypeError,
+        r"^h must be a positive finite number, got True$"),
+    "numerical_gradient: h a string": (
+        lambda: gradient_at_1_2(sum_of_squares, "1e-5"), TypeError,
+        r"^h must be a positive finite number, got '1e-5'$"),
+    "numerical_gradient: h None": (
+        lambda: gradient_at_1_2(sum_of_squares, None), TypeError,
+        r"^h must be a positive finite number, got None$"),
+    "numerical_gradient: h a complex NumPy scalar": (
+        lambda: gradient_at_1_2(sum_of_squares, np.complex128(1e-5)), TypeError,
+        r"^h must be a positive finite number, got np.complex128"),
+    # numerical_gradient: f
+    "numerical_gradient: f returns nan": (
+        lambda: gradient_at_1_2(lambda x: float("nan")), ValueError,
+        r"^f must return a finite number, got nan$"),
+    "numerical_gradient: f returns inf": (
+        lambda: gradient_at_1_2(lambda x: np.float64(np.inf)), ValueError,
+        r"^f must return a finite number, got inf$"),
+    "numerical_gradient: f returns an array": (
+        lambda: gradient_at_1_2(lambda x: x**2), TypeError,
+        r"^f must return one real number \(a scalar\), got an array of shape \(2,\)$"),
+    "numerical_gradient: f returns None": (
+        lambda: gradient_at_1_2(lambda x: None), TypeError,
+        r"^f must return one real number \(a scalar\), got None$"),
+    "numerical_gradient: f returns a bool": (
+        lambda: gradient_at_1_2(lambda x: x[0] > 0), TypeError,
+        r"^f must return one real number \(a scalar\), got np.True_$"),
+    "numerical_gradient: f not callable": (
+        lambda: numerical_gradient(3.0, np.array([1.0, 2.0])), TypeError,
+        r"^f must be a function of no arguments returning a number, got 3.0$"),
+    "numerical_gradient: f takes an argument": (
+        lambda: numerical_gradient(sum_of_squares, np.array([1.0, 2.0])), TypeError,
+        r"^f must take no arguments .* got a function with parameters \(x\)$"),
+    # check_layer
+    "check_layer: the class Layer": (
+        lambda: check_layer(Layer, np.ones((2, 3)), np.ones((2, 2))), TypeError,
+        r"^layer must be a Layer instance, got the class Layer; write Layer\(3, 2, Tanh\(\)\)"),
+    "check_layer: a network as layer": (
+        lambda: check_layer(small_network(), np.ones((2, 2)), np.ones((2, 1))), TypeError,
+        r"^layer must be a Layer instance such as Layer\(3, 2, Tanh\(\)\), got NeuralNetwork"),
+    "check_layer: x with the wrong columns": (
+        lambda: check_layer(small_layer(), np.ones((2, 4)), np.ones((2, 2))), ValueError,
+        r"^x must have 3 columns .* got shape \(2, 4\)"),
+    "check_layer: x 1-D": (
+        lambda: check_layer(small_layer(), np.ones(3), np.ones((1, 2))), ValueError,
+        r"^x must be 2-D with shape \(n_samples, 3\), got shape \(3,\)"),
+    "check_layer: x strings": (
+        lambda: check_layer(small_layer(), np.full((2, 3), "a"), np.ones((2, 2))), TypeError,
+        r"^x must be an array of real numbers .* got dtype <U1"),
+    "check_layer: NaN in x": (
+        lambda: check_layer(small_layer(), np.full((2, 3), np.nan), np.ones((2, 2))), ValueError,
+        r"^x must be finite, got 6 NaN"),
+    "check_layer: grad_output of the wrong shape": (
+        lambda: check_layer(small_layer(), np.ones((2, 3)), np.ones((2,))), ValueError,
+        r"^grad_output must have shape \(2, 2\) .* got \(2,\)$"),
+    "check_layer: grad_output that would broadcast": (
+        lambda: check_layer(small_layer(), np.ones((2, 3)), np.ones((1, 2))), ValueError,
+        r"^grad_output must have shape \(2, 2\) .* got \(1, 2\)$"),
+    "check_layer: grad_output complex": (
+        lambda: check_layer(small_layer(), np.ones((2, 3)), np.ones((2, 2)) * 1j), TypeError,
+        r"^grad_output must be an array of real numbers .* got dtype complex128"),
+    "check_layer: inf in grad_output": (
+        lambda: check_layer(small_layer(), np.ones((2, 3)), np.full((2, 2), np.inf)), ValueError,
+        r"^grad_output must be finite, got 4 NaN"),
+    "check_layer: h=0": (
+        lambda: check_layer(small_layer(), np.ones((2, 3)), np.ones((2, 2)), h=0), ValueError,
+        r"^h must be a positive finite number, got 0$"),
+    "check_layer: h=True": (
+        lambda: check_layer(small_layer(), np.ones((2, 3)), np.ones((2, 2)), h=True), TypeError,
+        r"^h must be a positive finite number, got True$"),
+    # check_network
+    "check_network: the class NeuralNetwork": (
+        lambda: check_network(NeuralNetwork, XOR_X, XOR_Y), TypeError,
+        r"^network must be a NeuralNetwork instance, got the class NeuralNetwork"),
+    "check_network: a layer as network": (
+        lambda: check_network(small_layer(), XOR_X, XOR_Y), TypeError,
+        r"^network must be a NeuralNetwork instance such as NeuralNetwork\("),
+    "check_network: a NetworkBatch": (
+        lambda: check_network(NetworkBatch([2, 3, 1], [Tanh(), Sigmoid()], rngs=[0, 1]),
+                              XOR_X, XOR_Y), TypeError,
+        r"^network must be one NeuralNetwork, got a NetworkBatch of 2 runs"),
+    "check_network: loss a string": (
+        lambda: check_network(small_network(), XOR_X, XOR_Y, loss="mse"), TypeError,
+        r"^loss must be a Loss instance such as MeanSquaredError\(\), got 'mse'$"),
+    "check_network: loss 0 (falsy, not silently replaced)": (
+        lambda: check_network(small_network(), XOR_X, XOR_Y, loss=0), TypeError,
+        r"^loss must be a Loss instance .* got 0$"),
+    "check_network: loss the class": (
+        lambda: check_network(small_network(), XOR_X, XOR_Y, loss=MeanSquaredError), TypeError,
+        r"^loss must be a Loss instance, got the class MeanSquaredError; write MeanSquared"),
+    "check_network: x with the wrong columns": (
+        lambda: check_network(small_network(), np.ones((4, 3)), XOR_Y), ValueError,
+        r"^x must have 2 columns .* got shape \(4, 3\)"),
+    "check_network: x strings": (
+        lambda: check_network(small_network(), np.full((4, 2), "a"), XOR_Y), TypeError,
+        r"^x must be an array of real numbers .* got dtype <U1"),
+    "check_network: NaN in x": (
+        lambda: check_network(small_network(), np.full((4, 2), np.nan), XOR_Y), ValueError,
+        r"^x must be finite, got 8 NaN"),
+    "check_network: y that would broadcast": (
+        lambda: check_network(small_network(), XOR_X, XOR_Y.ravel()), ValueError,
+        r"^target must have the same shape as output \(4, 1\), got shape \(4,\)$"),
+    "check_network: h=-1": (
+        lambda: check_network(small_network(), XOR_X, XOR_Y, h=-1), ValueError,
+        r"^h must be a positive finite number, got -1$"),
+}
+
+
+@pytest.mark.parametrize("call, error, message", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_arguments_raise_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message) as raised:
+        call()
+    assert type(raised.value) in (TypeError, ValueError)  # not a NumPy subclass of either
+
+
+def test_numerical_gradient_refuses_the_int_array_it_used_to_truncate():
+    # x + h truncated to int made [50000, 150000] out of the gradient [2, 4]
+    x = np.array([1, 2])
+    with pytest.raises(TypeError, match="got int64 array"):
+        numerical_gradient(lambda: float(np.sum(x**2)), x)
+    x = x.astype(np.float64)
+    np.testing.assert_allclose(numerical_gradient(lambda: float(np.sum(x**2)), x), [2.0, 4.0])
+
+
+def test_numerical_gradient_stops_at_the_first_bad_value_of_f():
+    x = np.array([0.1, 1 / 3, -2.7])
+    x0 = x.copy()
+
+    def f():
+        if x[1] != x0[1]:
+            return float("nan")  # a NaN while the second entry is nudged
+        return float(np.sum(x))
+
+    with pytest.raises(ValueError, match="^f must return a finite number"):
+        numerical_gradient(f, x)
+    # the entries before and after the failing one are untouched (the loop has no
+    # try/finally, so the entry being nudged when f failed is not restored)
+    np.testing.assert_array_equal(x[[0, 2]], x0[[0, 2]])
+
+
+def test_checks_do_not_reject_what_the_book_and_tests_pass():
+    # lists, ints and scalars of the same shape stay fine for relative_error
+    assert relative_error([1, 2], [1.0, 2.0]) == 0.0
+    assert relative_error(1.0, 3) == pytest.approx(2 / 3)
+    assert relative_error(np.float32([1.0]), np.array([1.0])) == 0.0
+    # 0-d arrays and NumPy scalars from f, float32 and 0-d x
+    x = np.array(1.5)
+    assert numerical_gradient(lambda: np.sum(x**2), x) == pytest.approx(3.0)
+    x32 = np.array([1.0, 2.0], dtype=np.float32)
+    np.testing.assert_allclose(
+        numerical_gradient(lambda: np.float32(np.sum(x32**2)), x32, 1e-2), [2.0, 4.0], rtol=1e-3
+    )
+    # int inputs and a list grad_output for check_layer; a list x for check_network
+    errors = check_layer(small_layer(), np.ones((2, 3), dtype=int), [[1, 2], [3, 4]])
+    assert max(errors.values()) < 1e-7
+    errors = check_network(small_network(), XOR_X.astype(int).tolist(), XOR_Y)
+    assert max(errors.values()) < 1e-6
+
+
+def test_relative_error_of_huge_opposite_values_does_not_overflow():
+    # |a - n| would overflow to inf (and warn); dividing by the scale first does not
+    assert relative_error([1e308], [-1e308]) == pytest.approx(2.0)
+    assert relative_error([1e308, 1e308], [1e308, 1e308]) == 0.0  # no overflow warning either
+
+
+# ----------------------------------------------------------------------- wrong never passes
+
+RIGHT = np.array([2.0, 4.0])  # the gradient of sum_of_squares at [1, 2]
+
+WRONG = {
+    "off by a factor 2": 2 * RIGHT,
+    "half of it": 0.5 * RIGHT,
+    "sign flipped": -RIGHT,
+    "zero": np.zeros(2),
+    "one entry wrong": np.array([2.0, 5.0]),
+    "swapped": RIGHT[::-1],
+    "column instead of row": RIGHT.reshape(2, 1),
+    "NaN": np.full(2, np.nan),
+    "one NaN": np.array([2.0, np.nan]),
+    "inf": np.array([np.inf, 4.0]),
+}
+
+
+@pytest.mark.parametrize("wrong", WRONG.values(), ids=WRONG.keys())
+def test_a_wrong_gradient_is_never_reported_as_a_small_error(wrong):
+    numeric = gradient_at_1_2(sum_of_squares)
+    assert relative_error(RIGHT, numeric) < 1e-9  # the check itself is sound
+    for analytic, numerical in ((wrong, numeric), (numeric, wrong)):  # on either side
+        try:
+            error = relative_error(analytic, numerical)
+        except ValueError:
+            continue  # refused: fails closed
+        assert error > 1e-2, (wrong, error)
+
+
+class NaNTanh(Tanh):
+    """tanh whose derivative is NaN: a backward pass poisoned by 0/0."""
+
+    @staticmethod
+    def backward(x):
+        return np.full_like(x, np.nan)
+
+
+def test_check_layer_refuses_a_nan_backward_instead_of_passing_it():
+    layer, x, g = layer_problem(NaNTanh())
+    with pytest.raises(ValueError, match="^analytic must be finite"):
+        check_layer(layer, x, g)
+
+
+def test_check_layer_does_not_nudge_the_callers_x():
+    layer, x, g = layer_problem(Tanh())
+    seen = []
+    original = layer.forward
+
+    def forward(inputs):
+        seen.append(inputs is x)
+        return original(inputs)
+
+    layer.forward = forward
+    check_layer(layer, x, g)
+    assert seen and not any(seen)

@@ -429,3 +429,24 @@ def test_minimizes_a_least_squares_quadratic(make, steps, tolerance):
     for _ in range(steps):
         optimizer.step([p], [A.T @ (A @ p - B)])
     assert np.abs(p - minimum).max() < tolerance
+
+
+@pytest.mark.parametrize("parameters, gradients, error, message", [
+    ([1.0], [2.0], TypeError, r"parameters\[0\] must be a floating-point NumPy array .* got float"),
+    (np.ones(2), np.ones(2), TypeError, r"parameters must be a list of arrays .* got ndarray"),
+    ([np.ones(2)], np.ones(2), TypeError, r"gradients must be a list of arrays .* got ndarray"),
+    ([np.ones(2, dtype=int)], [np.ones(2)], TypeError, r"parameters\[0\] .* got ndarray of dtype int64"),
+    ([np.ones(2)], [np.array(["a", "b"])], TypeError, r"gradients\[0\] must be an array of real numbers"),
+    ([np.ones(2)], [np.array([1.0, np.nan])], ValueError, r"gradients\[0\] must be finite"),
+])
+@pytest.mark.parametrize("name", CASES)
+def test_step_refuses_what_it_cannot_update(name, parameters, gradients, error, message):
+    with pytest.raises(error, match=message):
+        make_optimizer(name).step(parameters, gradients)
+
+
+def test_step_takes_gradients_as_lists_in_the_parameters_dtype():
+    w = np.ones(2, dtype=np.float32)
+    SGD(0.5).step([w], [[1.0, 2.0]])
+    assert w.dtype == np.float32
+    np.testing.assert_array_equal(w, [0.5, 0.0])
