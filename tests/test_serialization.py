@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
+import stat
+import time
+import tracemalloc
+import warnings
 import zipfile
-
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +19,7 @@ from scratchnet import (
     Activation,
     Identity,
     LeakyReLU,
+    NetworkBatch,
     NeuralNetwork,
     ReLU,
     Sigmoid,
@@ -232,3 +238,456 @@ def test_save_refuses_an_activation_load_could_not_read(tmp_path):
         "['Identity', 'LeakyReLU', 'ReLU', 'Sigmoid', 'Tanh']"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- hostile files and arguments
+#
+# Every case builds something hostile in tmp_path and returns the call that must refuse it.
+# The table checks the exception type, that the message says what is wrong (match), that
+# a file's problem names the file, that no message suggests unpickling, and that the call
+# allocates almost nothing (a file that declares a 2-billion-unit layer must not make load
+# allocate the layer).
+
+posix_only = pytest.mark.skipif(os.name != "posix",
+                                reason="POSIX permission bits, umask and symbolic links")
+
+
+def xor_arrays():
+    """The arrays of a saved xor network, by name."""
+    buffer = io.BytesIO()
+    net = xor_net()
+    np.savez(buffer, **{f"weights_{i}": layer.weights for i, layer in enumerate(net.layers)},
+             **{f"bias_{i}": layer.bias for i, layer in enumerate(net.layers)})
+    arrays = {
+        "format_version": np.array(1),
+        "layer_sizes": np.array([2, 4, 1]),
+        "activations": np.array(["ReLU", "Sigmoid"]),
+        "activation_params": np.array([np.nan, np.nan]),
+        "dtype": np.array("float64"),
+    }
+    with np.load(io.BytesIO(buffer.getvalue())) as data:
+        arrays.update({key: data[key] for key in data.files})
+    return arrays
+
+
+def npy_bytes(array):
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def lying_npy(shape, data=b"\0" * 64):
+    """A .npy member whose header declares ``shape`` float64 but which holds ``data``."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": "<f8", "fortran_order": False, "shape": shape})
+    return buffer.getvalue() + data
+
+
+def xor_members(**replaced):
+    """The (name, bytes) members of a saved xor network, some replaced by raw bytes."""
+    members = [(f"{key}.npy", npy_bytes(value)) for key, value in xor_arrays().items()]
+    return [(name, replaced.get(name[:-4], data)) for name, data in members]
+
+
+def edited(drop=(), **changes):
+    """A hostile case: load the xor network's file with some arrays dropped or replaced."""
+    def make(tmp_path):
+        arrays = {k: v for k, v in xor_arrays().items() if k not in drop}
+        arrays.update(changes)
+        path = tmp_path / "model.npz"
+        np.savez(path, **arrays)
+        return lambda: load(path)
+    return make
+
+
+def zipped(members, compression=zipfile.ZIP_STORED):
+    """A hostile case: load a zip archive of these (name, bytes) members."""
+    def make(tmp_path):
+        path = tmp_path / "model.npz"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns about a duplicate name
+            with zipfile.ZipFile(path, "w", compression) as archive:
+                for name, data in members():
+                    archive.writestr(name, data)
+        return lambda: load(path)
+    return make
+
+
+def sizes_patched(name, compressed=None, uncompressed=None):
+    """A hostile case: the xor network's file with the sizes its zip directory gives one
+    member replaced (the local header and the data are left as they are)."""
+    def make(tmp_path):
+        path = tmp_path / "model.npz"
+        np.savez(path, **xor_arrays())
+        data = bytearray(path.read_bytes())
+        entry = data.index(b"PK\x01\x02")  # the first central directory entry
+        while data[entry + 46:entry + 46 + len(name)] != name.encode():
+            entry = data.index(b"PK\x01\x02", entry + 4)
+        for offset, value in ((20, compressed), (24, uncompressed)):
+            if value is not None:
+                data[entry + offset:entry + offset + 4] = value.to_bytes(4, "little")
+        path.write_bytes(bytes(data))
+        return lambda: load(path)
+    return make
+
+
+def holding(data):
+    """A hostile case: load a file holding these bytes."""
+    def make(tmp_path):
+        path = tmp_path / "model.npz"
+        path.write_bytes(data)
+        return lambda: load(path)
+    return make
+
+
+def npy_file(tmp_path):
+    path = tmp_path / "model.npz"
+    with open(path, "wb") as file:
+        np.save(file, np.zeros((2, 4)))
+    return lambda: load(path)
+
+
+def folder(tmp_path):
+    (tmp_path / "model.npz").mkdir()
+    return lambda: load(tmp_path / "model.npz")
+
+
+def nan_network(tmp_path):
+    net = xor_net()
+    net.layers[0].weights[0, 0] = np.nan
+    return lambda: save(net, tmp_path / "model.npz")
+
+
+def stacked_network(tmp_path):
+    batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3))
+    return lambda: save(batch, tmp_path / "model.npz")
+
+
+HOSTILE = [
+    # the archive itself
+    pytest.param(holding(b"layer_sizes = [2, 4, 1]\nweights: 0.1 0.2\n"), ValueError,
+                 r"is not a readable scratchnet \.npz file \(it is not an \.npz \(zip\) archive\)",
+                 id="text-file"),
+    pytest.param(npy_file, ValueError,
+                 r"not a readable scratchnet \.npz file \(it is a \.npy file holding one array",
+                 id="npy-file"),
+    pytest.param(holding(b""), ValueError, r"not an \.npz \(zip\) archive", id="empty-file"),
+    pytest.param(zipped(lambda: xor_members() + [("readme.txt", b"hello")]), ValueError,
+                 r"'readme\.txt' is not a \.npy array", id="member-not-npy"),
+    pytest.param(zipped(lambda: xor_members() + [("weights_0.npy", npy_bytes(np.ones((2, 4))))]),
+                 ValueError, r"holds two arrays named 'weights_0'", id="duplicate-array"),
+    pytest.param(zipped(xor_members, zipfile.ZIP_BZIP2), ValueError,
+                 r"format_version is encrypted or compressed with an unsupported method",
+                 id="bzip2-members"),
+    pytest.param(zipped(lambda: xor_members(weights_0=lying_npy((2, 2_000_000_000)))),
+                 ValueError, r"weights_0 declares shape \(2, 2000000000\) float64 "
+                 r"\(32000000000 bytes\) but holds 64 bytes", id="huge-array-header"),
+    pytest.param(sizes_patched("weights_0.npy", uncompressed=4_000_000_000), ValueError,
+                 r"weights_0 claims 4000000000 bytes, more than it holds", id="member-size-lie"),
+    pytest.param(sizes_patched("weights_0.npy", compressed=4_000_000_000), ValueError,
+                 r"its arrays claim more than the file's \d+ bytes", id="members-overlap-or-lie"),
+    pytest.param(zipped(lambda: xor_members(bias_0=b"\x93NUMPY\x01\x00\xff\xff{'descr'")),
+                 ValueError, r"not a readable scratchnet \.npz file \(bias_0: ",
+                 id="broken-header"),
+    pytest.param(edited(activations=np.array(["ReLU", "Sigmoid"], dtype=object)), ValueError,
+                 r"activations holds Python objects, which load never unpickles",
+                 id="object-array"),
+    # what the file declares
+    pytest.param(edited(drop=("dtype",)), ValueError,
+                 r"is not a scratchnet network file: missing \['dtype'\]$", id="missing-dtype"),
+    pytest.param(edited(format_version=np.array("1")), ValueError,
+                 r"not a valid scratchnet network file: format_version must be an integer, "
+                 r"got shape \(\) <U1$", id="format-version-string"),
+    pytest.param(edited(format_version=np.array(2)), ValueError,
+                 r"has format version 2; this scratchnet reads version 1$", id="newer-format"),
+    pytest.param(edited(layer_sizes=np.array([2.0, 4.0, 1.0])), ValueError,
+                 r"is corrupted: layer_sizes must be integers, got float64$",
+                 id="float-layer-sizes"),
+    pytest.param(edited(layer_sizes=np.array([[2, 4, 1]])), ValueError,
+                 r"layer_sizes must be a 1-D array of integers, got shape \(1, 3\) int64$",
+                 id="2d-layer-sizes"),
+    pytest.param(edited(layer_sizes=np.array([2, -4, 1])), ValueError,
+                 r"layer_sizes must hold at least 2 positive integers, got \[2, -4, 1\]$",
+                 id="negative-layer-size"),
+    pytest.param(edited(layer_sizes=np.array([2])), ValueError,
+                 r"layer_sizes must hold at least 2 positive integers, got \[2\]$",
+                 id="one-layer-size"),
+    pytest.param(edited(layer_sizes=np.array([2, 2_000_000_000, 1])), ValueError,
+                 r"is corrupted: weights_0 should be \(2, 2000000000\) float64, got \(2, 4\) "
+                 r"float64$", id="huge-declared-layer"),
+    pytest.param(edited(activations=np.array(["ReLU", "Softmax"])), ValueError,
+                 r"uses unknown activations \['Softmax'\]$", id="unknown-activation"),
+    pytest.param(edited(activations=np.array([b"ReLU", b"Sigmoid"])), ValueError,
+                 r"activations must be a 1-D array of activation names, got shape \(2,\) \|S7$",
+                 id="bytes-activation-names"),
+    pytest.param(edited(activation_params=np.array([np.nan])), ValueError,
+                 r"is corrupted: 2 activations but 1 activation_params$", id="too-few-params"),
+    pytest.param(edited(activations=np.array(["LeakyReLU", "Sigmoid"]),
+                        activation_params=np.array([2.0, np.nan])), ValueError,
+                 r"activation_params\[0\] \(the LeakyReLU alpha\) must be in \[0, 1\), got 2\.0$",
+                 id="leaky-alpha-too-big"),
+    pytest.param(edited(activations=np.array(["LeakyReLU", "Sigmoid"])), ValueError,
+                 r"activation_params\[0\] \(the LeakyReLU alpha\) must be in \[0, 1\), got nan$",
+                 id="leaky-alpha-nan"),
+    pytest.param(edited(dtype=np.array("float16")), ValueError,
+                 r"dtype must be one of \['float32', 'float64'\], got 'float16'$",
+                 id="float16-dtype"),
+    pytest.param(edited(dtype=np.array(64)), ValueError,
+                 r"dtype must be a dtype name, got shape \(\) int64$", id="numeric-dtype"),
+    # what the file holds against what it declares
+    pytest.param(edited(drop=("bias_1",)), ValueError, r"is corrupted: bias_1 is missing$",
+                 id="missing-bias"),
+    pytest.param(edited(weights_2=np.ones((1, 1))), ValueError,
+                 r"holds arrays a network of 3 layer sizes does not have: \['weights_2'\]$",
+                 id="extra-array"),
+    pytest.param(edited(weights_0=np.ones((4, 2))), ValueError,
+                 r"weights_0 should be \(2, 4\) float64, got \(4, 2\) float64$",
+                 id="transposed-weights"),
+    pytest.param(edited(weights_1=np.ones((4, 1), np.float32)), ValueError,
+                 r"weights_1 should be \(4, 1\) float64, got \(4, 1\) float32$",
+                 id="float32-weights-in-float64-file"),
+    pytest.param(edited(bias_0=np.zeros((1, 4), np.int64)), ValueError,
+                 r"bias_0 should be \(1, 4\) float64, got \(1, 4\) int64$", id="integer-bias"),
+    pytest.param(edited(weights_1=np.full((4, 1), np.nan)), ValueError,
+                 r"is corrupted: weights_1 holds NaN or infinite values$", id="nan-weights"),
+    pytest.param(edited(bias_0=np.full((1, 4), -np.inf)), ValueError,
+                 r"is corrupted: bias_0 holds NaN or infinite values$", id="infinite-bias"),
+    # the path
+    pytest.param(folder, IsADirectoryError, r"model\.npz' is a directory, not a saved network$",
+                 id="load-a-directory"),
+    pytest.param(lambda tmp_path: lambda: load(tmp_path / "nothing"), FileNotFoundError,
+                 r"no saved network at '.*nothing' \(nor at '.*nothing\.npz'\)$",
+                 id="load-a-missing-file"),
+    pytest.param(lambda tmp_path: lambda: save(xor_net(), tmp_path), IsADirectoryError,
+                 r"cannot save to '.*': it is a directory; give a file name such as "
+                 r"'.*model\.npz'$", id="save-to-a-directory"),
+    pytest.param(lambda tmp_path: lambda: save(xor_net(), tmp_path / "no" / "model"),
+                 FileNotFoundError, r"cannot save to '.*model\.npz': folder '.*no' does not "
+                 r"exist$", id="save-to-a-missing-folder"),
+    pytest.param(lambda tmp_path: lambda: load(3), TypeError,
+                 r"^path must be a str or os\.PathLike such as pathlib\.Path, got int 3$",
+                 id="load-path-int"),
+    pytest.param(lambda tmp_path: lambda: load(b"model.npz"), TypeError,
+                 r"^path must be a str or os\.PathLike .*, got bytes b'model\.npz'$",
+                 id="load-path-bytes"),
+    pytest.param(lambda tmp_path: lambda: load(None), TypeError,
+                 r"^path must be a str or os\.PathLike .*, got NoneType None$",
+                 id="load-path-none"),
+    pytest.param(lambda tmp_path: lambda: load(""), ValueError,
+                 r"^path must be a non-empty file name without NUL characters, got ''$",
+                 id="load-path-empty"),
+    pytest.param(lambda tmp_path: lambda: save(xor_net(), ["model.npz"]), TypeError,
+                 r"^path must be a str or os\.PathLike .*, got list \['model\.npz'\]$",
+                 id="save-path-list"),
+    pytest.param(lambda tmp_path: lambda: save(xor_net(), "model\0.npz"), ValueError,
+                 r"^path must be a non-empty file name without NUL characters",
+                 id="save-path-nul"),
+    # the network
+    pytest.param(lambda tmp_path: lambda: save("model", tmp_path / "model.npz"), TypeError,
+                 r"^network must be a NeuralNetwork, got str 'model'$", id="save-a-string"),
+    pytest.param(lambda tmp_path: lambda: save(NeuralNetwork, tmp_path / "model.npz"), TypeError,
+                 r"^network must be a NeuralNetwork, got the class NeuralNetwork$",
+                 id="save-the-class"),
+    pytest.param(stacked_network, TypeError,
+                 r"^network must be a single NeuralNetwork with 2-D weights, got a NetworkBatch",
+                 id="save-a-network-batch"),
+    pytest.param(nan_network, ValueError,
+                 r"^network holds NaN or infinite values in weights_0; load would refuse the file$",
+                 id="save-nan-weights"),
+]
+
+
+@pytest.mark.parametrize("make, error, message", HOSTILE)
+def test_hostile_files_and_arguments_are_refused_clearly(tmp_path, make, error, message):
+    call = make(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        with pytest.raises(error, match=message) as caught:
+            call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        if not tracing:
+            tracemalloc.stop()
+    assert type(caught.value) is error  # not a subclass such as a zipfile or NumPy error
+    text = str(caught.value)
+    assert "pickle.load" not in text and "allow_pickle" not in text
+    if not message.startswith(("^path", "^network")):
+        assert str(tmp_path) in text  # names the file
+    assert peak < 4 * 2**20, f"{peak / 2**20:.1f} MiB allocated"
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written, no temporary file left
+
+
+def test_a_file_declaring_a_huge_layer_is_refused_fast_without_allocating_it(tmp_path):
+    # 2.5 kB on disk, declaring weights of 2 x 2e9 and 2e9 x 1 float64 (about 60 GiB)
+    path = tmp_path / "model.npz"
+    np.savez(path, **{**xor_arrays(), "layer_sizes": np.array([2, 2_000_000_000, 1])})
+    assert path.stat().st_size < 4000
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ValueError, match=r"weights_0 should be \(2, 2000000000\) float64"):
+            load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - start < 5
+    assert peak < 2**20
+
+
+def test_a_file_holding_a_huge_header_is_refused_before_numpy_allocates(tmp_path):
+    call = zipped(lambda: xor_members(weights_1=lying_npy((4, 10**12), b"")))(tmp_path)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"weights_1 declares shape \(4, 1000000000000\)"):
+            call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+
+
+# ---------------------------------------------------------------- formats load still reads
+
+
+def test_a_file_of_the_documented_arrays_written_by_numpy_loads(tmp_path):
+    # the format: what np.savez writes for these arrays, as scratchnet has always saved it
+    path = tmp_path / "model.npz"
+    np.savez(path, **xor_arrays())
+    restored = load(path)
+    for a, b in zip(restored.parameters(), xor_net().parameters()):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_compressed_and_big_endian_files_load_bit_exact(tmp_path):
+    arrays = xor_arrays()
+    arrays["weights_0"] = arrays["weights_0"].astype(">f8")
+    path = tmp_path / "model.npz"
+    np.savez_compressed(path, **arrays)
+    restored = load(path)
+    for a, b in zip(restored.parameters(), xor_net().parameters()):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_loaded_parameters_are_contiguous_writable_and_train(tmp_path):
+    restored = load(save(network(np.float32), tmp_path / "model.npz"))
+    for parameter in restored.parameters():
+        assert parameter.flags.c_contiguous and parameter.flags.writeable
+    x = np.ones((4, 3), np.float32)
+    before = [p.copy() for p in restored.parameters()]
+    restored.backward(restored.forward(x), learning_rate=0.1)
+    assert any(not np.array_equal(a, b) for a, b in zip(before, restored.parameters()))
+
+
+# ---------------------------------------------------------------- the .npz suffix
+
+
+@pytest.mark.parametrize("name", ["model", "model.v2", "model.npz"])
+def test_load_reads_the_file_save_wrote_under_the_same_name(tmp_path, name):
+    for given in (tmp_path / name, str(tmp_path / name)):
+        written = save(xor_net(), given)
+        assert isinstance(written, Path)
+        assert written == tmp_path / (name if name.endswith(".npz") else name + ".npz")
+        assert written.exists()
+        assert load(given).layer_sizes == [2, 4, 1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [written.name]
+
+
+def test_load_reads_the_exact_name_first_when_it_exists(tmp_path):
+    save(xor_net(), tmp_path / "model")
+    (tmp_path / "model").write_text("my notes about the model\n")
+    with pytest.raises(ValueError, match=r"model' is not a readable scratchnet \.npz file"):
+        load(tmp_path / "model")
+    assert load(tmp_path / "model.npz").layer_sizes == [2, 4, 1]
+
+
+# ---------------------------------------------------------------- permissions
+
+
+@contextmanager
+def umask(mask):
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@posix_only
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600, 0o444], ids=oct)
+def test_save_keeps_the_permission_bits_of_the_file_it_replaces(tmp_path, mode):
+    path = save(xor_net(), tmp_path / "model.npz")
+    os.chmod(path, mode)
+    with umask(0o077):  # the umask must not matter for a file that exists
+        save(network(), path)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert load(path).layer_sizes == [3, 5, 4, 2]
+
+
+@posix_only
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077, 0o002], ids=oct)
+def test_a_new_file_gets_the_usual_mode_for_the_umask(tmp_path, mask):
+    with umask(mask):
+        path = save(xor_net(), tmp_path / "model.npz")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+# ---------------------------------------------------------------- symbolic links
+
+
+@posix_only
+def test_save_writes_through_a_symbolic_link_and_the_link_stays(tmp_path, monkeypatch):
+    """The documented behaviour: the file the link points to is replaced, atomically, by a
+    temporary file in that file's folder; the link is left as it was, so it now leads
+    to the new network; the target keeps its permission bits."""
+    store, links = tmp_path / "store", tmp_path / "links"
+    store.mkdir()
+    links.mkdir()
+    target = save(xor_net(), store / "model.npz")
+    os.chmod(target, 0o640)
+    link = links / "current.npz"
+    link.symlink_to(os.path.join("..", "store", "model.npz"))  # a relative link
+    replaced = []
+    real_replace = os.replace
+
+    def replace(source, destination):
+        replaced.append((Path(source), Path(destination)))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(serialization.os, "replace", replace)
+    assert save(network(), link) == link
+    assert link.is_symlink() and os.readlink(link) == os.path.join("..", "store", "model.npz")
+    [(source, destination)] = replaced
+    assert source.parent == Path(os.path.realpath(store))
+    assert destination == Path(os.path.realpath(target))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    for restored in (load(link), load(target)):
+        assert restored.layer_sizes == [3, 5, 4, 2]
+    assert sorted(p.name for p in store.iterdir()) == ["model.npz"]
+    assert sorted(p.name for p in links.iterdir()) == ["current.npz"]
+
+
+@posix_only
+def test_save_through_a_chain_of_links_and_a_dangling_link(tmp_path):
+    (tmp_path / "a.npz").symlink_to(tmp_path / "b.npz")
+    (tmp_path / "b.npz").symlink_to(tmp_path / "model.npz")  # dangling: model.npz is new
+    save(xor_net(), tmp_path / "a.npz")
+    assert (tmp_path / "a.npz").is_symlink() and (tmp_path / "b.npz").is_symlink()
+    assert not (tmp_path / "model.npz").is_symlink()
+    assert load(tmp_path / "a.npz").layer_sizes == load(tmp_path / "model.npz").layer_sizes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npz", "b.npz", "model.npz"]
+
+
+@posix_only
+def test_a_symbolic_link_loop_is_refused(tmp_path):
+    (tmp_path / "a.npz").symlink_to(tmp_path / "b.npz")
+    (tmp_path / "b.npz").symlink_to(tmp_path / "a.npz")
+    with pytest.raises(OSError, match="symbolic links"):
+        save(xor_net(), tmp_path / "a.npz")
+    with pytest.raises(OSError, match="symbolic links"):
+        load(tmp_path / "a.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npz", "b.npz"]
