@@ -124,7 +124,10 @@ def check_non_negative(value: Any, name: str) -> float:
 
 def check_float_dtype(dtype: Any) -> np.dtype:
     """Accept float32 or float64 (the dtypes BLAS multiplies fast)."""
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError, SyntaxError):  # np.dtype(",") raises SyntaxError
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
     if dt not in (np.float32, np.float64):
         raise TypeError(f"dtype must be float32 or float64, got {dt}")
     return dt
@@ -225,7 +228,7 @@ def check_any_float_dtype(dtype: Any) -> np.dtype:
     """Require a floating-point dtype (``np.float32``, ``"float64"``...) and return it."""
     try:
         resolved = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError, SyntaxError):
         raise TypeError(
             f"dtype must be a floating-point dtype such as np.float64 or np.float32, got {dtype!r}"
         ) from None

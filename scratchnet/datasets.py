@@ -21,7 +21,9 @@ from typing import Any, Tuple
 
 import numpy as np
 
-from ._validation import check_any_float_dtype, check_non_negative, check_number, check_positive_int
+from ._validation import (
+    check_any_float_dtype, check_finite, check_non_negative, check_number, check_positive_int,
+)
 from .init import as_rng
 
 
@@ -110,7 +112,7 @@ def moons(
     ((100, 2), (100, 1), 50)
     """
     n = _check_n_samples(n_samples, 2, "one point per moon")
-    noise = check_non_negative(noise, "noise")
+    noise = check_noise(noise)
     dtype = check_any_float_dtype(dtype)
     rng = as_rng(rng)
 
@@ -166,7 +168,7 @@ def circles(
     ((100, 2), (100, 1), 50)
     """
     n = _check_n_samples(n_samples, 2, "one point per circle")
-    noise = check_non_negative(noise, "noise")
+    noise = check_noise(noise)
     factor = check_number(factor, "factor", "a number strictly between 0 and 1 (the inner radius)")
     if not 0 < factor < 1:
         raise ValueError(
@@ -236,7 +238,7 @@ def spirals(
     """
     k = check_positive_int(n_classes, "n_classes")
     n = _check_n_samples(n_samples, k, f"one point per class, n_classes={k}")
-    noise = check_non_negative(noise, "noise")
+    noise = check_noise(noise)
     dtype = check_any_float_dtype(dtype)
     rng = as_rng(rng)
 
@@ -300,6 +302,19 @@ def one_hot(labels: Any, n_classes: int | None = None, dtype: Any = np.float64) 
     return encoded
 
 
+def check_noise(noise: Any) -> float:
+    """A noise level: a number from 0 to ``MAX_NOISE``. The points lie within a few
+    units of the origin, so more noise than that only buries them (and near the
+    largest floats, their sum would overflow)."""
+    noise = check_non_negative(noise, "noise")
+    if noise > MAX_NOISE:
+        raise ValueError(f"noise must be at most {MAX_NOISE:g}, got {noise!r}")
+    return noise
+
+
+MAX_NOISE = 1e6
+
+
 def train_test_split(
     X: Any, y: Any, test_size: float | int = 0.25, rng: Any = None
 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -333,6 +348,11 @@ def train_test_split(
         raise ValueError("X must have one row per sample (at least 1-D), got a scalar")
     if y.ndim == 0:
         raise ValueError("y must have one row per sample (at least 1-D), got a scalar")
+    for name, values in (("X", X), ("y", y)):
+        if values.dtype.kind == "c":
+            raise TypeError(f"{name} must hold real numbers, got dtype {values.dtype}")
+        if values.dtype.kind == "f":
+            check_finite(values, name)
     n = X.shape[0]
     if y.shape[0] != n:
         raise ValueError(

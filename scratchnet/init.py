@@ -19,6 +19,8 @@ from typing import Any, Union
 
 import numpy as np
 
+from ._validation import check_positive_int
+
 Init = Union[str, float]
 
 SCHEMES = ("seed", "xavier", "he")
@@ -38,6 +40,8 @@ def weight_std(fan_in: int, fan_out: int, init: Init) -> float:
     >>> round(weight_std(2, 4, "xavier"), 4)  # sqrt(2 / (2 + 4))
     0.5774
     """
+    fan_in = check_positive_int(fan_in, "fan_in")
+    fan_out = check_positive_int(fan_out, "fan_out")
     if isinstance(init, str):
         if init == "seed":
             return 0.01
@@ -46,7 +50,7 @@ def weight_std(fan_in: int, fan_out: int, init: Init) -> float:
         if init == "he":
             return math.sqrt(2.0 / fan_in)
         raise ValueError(f"init must be one of {SCHEMES} or a positive number, got {init!r}")
-    if isinstance(init, (bool, np.bool_)) or not isinstance(init, (int, float, np.number)):
+    if isinstance(init, (bool, np.bool_)) or not isinstance(init, (int, float, np.integer, np.floating)):
         raise TypeError(f"init must be one of {SCHEMES} or a positive number, got {init!r}")
     if not math.isfinite(init) or init <= 0:
         raise ValueError(f"init must be one of {SCHEMES} or a positive number, got {init!r}")
@@ -89,4 +93,9 @@ def initial_weights(
 ) -> np.ndarray:
     """Draw a ``(fan_in, fan_out)`` weight matrix: ``standard_normal * weight_std``."""
     std = weight_std(fan_in, fan_out, init)
-    return (rng.standard_normal((fan_in, fan_out)) * std).astype(dtype, copy=False)
+    with np.errstate(over="ignore"):  # a scale such as 1e308: reported below instead
+        weights = (rng.standard_normal((fan_in, fan_out)) * std).astype(dtype, copy=False)
+    if not np.isfinite(weights).all():
+        raise ValueError(f"init={init!r} is too large a scale for {np.dtype(dtype)}: "
+                         "the initial weights overflow")
+    return weights

@@ -222,6 +222,11 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     array([[0.5 , 0.5 ],
            [0.25, 0.75]])
     """
+    logits = as_float_array(logits, "logits")
+    if logits.ndim != 2 or 0 in logits.shape:
+        raise ValueError(f"logits must be 2-D scores (n, classes) with n, classes >= 1, "
+                         f"got shape {logits.shape}")
+    check_finite(logits, "logits")
     return np.exp(log_softmax(logits))
 
 
@@ -263,7 +268,7 @@ class SoftmaxCrossEntropy(Loss):
     def gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """dL/dz = ``(softmax(z) - y) / n`` with ``y`` one-hot (unchecked)."""
         n = output.shape[0]
-        grad = softmax(output)
+        grad = np.exp(log_softmax(output))  # the softmax probabilities
         if is_labels(target):
             grad[np.arange(n), target] -= 1
         else:

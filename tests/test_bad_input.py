@@ -11,6 +11,7 @@ import inspect
 import numpy as np
 import pytest
 
+import scratchnet
 from scratchnet import (
     SGD,
     Adam,
@@ -195,3 +196,24 @@ def test_huge_but_finite_inputs_pass_and_inf_minus_inf_is_refused_without_a_warn
     assert network.forward(np.array([[1e308, 1e308]])).shape == (1, 1)
     with pytest.raises(ValueError, match=r"x must be finite, got 2 NaN or infinite"):
         network.forward(np.array([[np.inf, -np.inf]]))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: scratchnet.weight_std(0, 4, "he"), ValueError, r"fan_in must be a positive integer, got 0"),
+    (lambda: scratchnet.weight_std(2, 1.5, "xavier"), TypeError, r"fan_out must be a positive integer"),
+    (lambda: NeuralNetwork([2, 1], [Sigmoid()], dtype=","), TypeError, r"dtype must be float32 or float64, got ','"),
+    (lambda: NeuralNetwork([2, 1], [Sigmoid()], init=1e308), ValueError, r"init=1e\+308 is too large a scale"),
+    (lambda: NeuralNetwork([2, 1], [Sigmoid()], init=1e300, dtype=np.float32), ValueError, r"too large a scale for float32"),
+    (lambda: scratchnet.moons(noise=1e308), ValueError, r"noise must be at most 1e\+06"),
+    (lambda: scratchnet.spirals(noise=1e7), ValueError, r"noise must be at most"),
+    (lambda: scratchnet.train_test_split(np.full((4, 2), np.inf), np.zeros(4)), ValueError, r"X must be finite"),
+    (lambda: scratchnet.train_test_split(np.zeros((4, 2)), np.zeros(4, complex)), TypeError, r"y must hold real numbers"),
+    (lambda: scratchnet.softmax(None), TypeError, r"logits must be an array of real numbers"),
+    (lambda: scratchnet.softmax(np.zeros(3)), ValueError, r"logits must be 2-D scores"),
+    (lambda: scratchnet.softmax(np.array([[np.nan, 0.0]])), ValueError, r"logits must be finite"),
+])
+def test_escapes_found_by_the_fuzzer_are_clear_errors(call, error, message):
+    """Each of these once escaped as ZeroDivisionError, SyntaxError, AttributeError, an
+    overflow RuntimeWarning or a non-finite result (found by tests/test_fuzz.py)."""
+    with pytest.raises(error, match=message):
+        call()
