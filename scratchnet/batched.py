@@ -21,7 +21,9 @@ from typing import Any, List, Sequence
 
 import numpy as np
 
-from ._validation import check_instance, check_positive_float, check_positive_int
+from ._validation import (
+    as_float_array, check_instance, check_number, check_positive_float, check_positive_int,
+)
 from .activations import Activation
 from .init import Init
 from .losses import BinaryCrossEntropy
@@ -135,6 +137,8 @@ class NetworkBatch(NeuralNetwork):
 
     def network(self, run: int) -> NeuralNetwork:
         """Run ``run`` as an ordinary :class:`NeuralNetwork` (a copy of its weights)."""
+        if isinstance(run, (bool, np.bool_)) or not isinstance(run, (int, np.integer)):
+            raise TypeError(f"run must be an integer index, got {run!r}")
         if not 0 <= run < self.n_runs:
             raise IndexError(f"run must be in [0, {self.n_runs}), got {run}")
         net = NeuralNetwork(self.layer_sizes, self.activations, rng=0, dtype=self.dtype)
@@ -233,4 +237,9 @@ def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.nd
     >>> learned(outputs, y)
     array([ True, False])
     """
+    outputs, y = as_float_array(outputs, "outputs"), as_float_array(y, "y")
+    if outputs.ndim != 3 or outputs.shape[1:] != y.shape:
+        raise ValueError(f"outputs must have shape (runs, {', '.join(map(str, y.shape))}) "
+                         f"(one y-shaped output per run), got {outputs.shape}")
+    threshold = check_number(threshold, "threshold", "a number")
     return np.all((outputs > threshold) == (y > threshold), axis=(1, 2))

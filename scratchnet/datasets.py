@@ -44,6 +44,7 @@ def xor(dtype: Any = np.float64) -> Tuple[np.ndarray, np.ndarray]:
     >>> y.ravel()
     array([0., 1., 1., 0.])
     """
+    dtype = check_any_float_dtype(dtype)
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
     y = np.array([[0], [1], [1], [0]], dtype=dtype)
     return X, y

@@ -39,6 +39,9 @@ class Recorder:
         self._a: List[List[np.ndarray]] = []
 
     def __call__(self, epoch: int, network: NeuralNetwork) -> None:
+        if isinstance(epoch, (bool, np.bool_)) or not isinstance(epoch, (int, np.integer)):
+            raise TypeError(f"epoch must be an integer, got {epoch!r}")
+        check_instance(network, NeuralNetwork, "network")
         if epoch % self.every == 0:
             self._epochs.append(epoch)
             self._z.append([layer.activation_input.copy() for layer in network.layers])

@@ -65,7 +65,10 @@ class History:
         >>> print(History(loss=[0.9, 0.4]).epochs_to_reach(0.1))
         None
         """
-        below = np.flatnonzero(np.asarray(self.loss) < check_number(threshold, "threshold", "a number"))
+        threshold = check_number(threshold, "threshold", "a number")
+        if math.isnan(threshold):
+            raise ValueError("threshold must be a number, got nan")
+        below = np.flatnonzero(np.asarray(self.loss) < threshold)
         return int(below[0]) + 1 if below.size else None
 
 

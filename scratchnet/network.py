@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, List, Sequence, Tuple
 
 import numpy as np
@@ -12,7 +13,9 @@ from ._validation import (
     check_batch,
     check_finite,
     check_float_dtype,
+    check_instance,
     check_layer_sizes,
+    check_number,
     check_positive_float,
 )
 from .activations import Activation
@@ -101,6 +104,7 @@ class NeuralNetwork:
         the layer below. Returns the parameter gradients in the order of
         ``parameters()``, and dL/dx for the network's input. Nothing is updated.
         """
+        check_finite(grad_output, "grad_output")  # a NaN here would reach every gradient
         gradients: List[np.ndarray] = []
         for layer in reversed(self.layers):
             grad_output, grad_weights, grad_bias = layer.backward(grad_output)
@@ -113,6 +117,9 @@ class NeuralNetwork:
 
     def predict(self, x: np.ndarray, threshold: float = 0.5) -> np.ndarray:
         """Class predictions of a sigmoid output: 1 where the output exceeds ``threshold``."""
+        threshold = check_number(threshold, "threshold", "a number")
+        if not math.isfinite(threshold):
+            raise ValueError(f"threshold must be a finite number, got {threshold}")
         return (self.forward(x) > threshold).astype(np.int64)
 
     def __repr__(self) -> str:
@@ -130,5 +137,6 @@ def count_parameters(network: NeuralNetwork) -> int:
     >>> count_parameters(net)  # (2 * 4 + 4) + (4 * 1 + 1)
     17
     """
+    check_instance(network, NeuralNetwork, "network")
     return sum(p.size for p in network.parameters())
 
