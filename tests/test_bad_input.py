@@ -217,3 +217,27 @@ def test_escapes_found_by_the_fuzzer_are_clear_errors(call, error, message):
     overflow RuntimeWarning or a non-finite result (found by tests/test_fuzz.py)."""
     with pytest.raises(error, match=message):
         call()
+
+
+def _trained_forward() -> NeuralNetwork:
+    network = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    network.forward(np.zeros((4, 2)))
+    return network
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: _trained_forward().predict(np.zeros((4, 2)), "a"), TypeError, r"threshold must be a number"),
+    (lambda: _trained_forward().predict(np.zeros((4, 2)), float("nan")), ValueError, r"threshold must be a finite number"),
+    (lambda: scratchnet.count_parameters("net"), TypeError, r"network must be a NeuralNetwork"),
+    (lambda: scratchnet.fitting.History(loss=[1.0]).epochs_to_reach(float("nan")), ValueError, r"threshold must be a number, got nan"),
+    (lambda: scratchnet.NetworkBatch([2, 1], [Sigmoid()], rngs=range(2)).network(1.5), TypeError, r"run must be an integer index, got 1\.5"),
+    (lambda: scratchnet.NetworkBatch([2, 1], [Sigmoid()], rngs=range(2)).network("a"), TypeError, r"run must be an integer index"),
+    (lambda: scratchnet.learned(np.ones((2, 4)), np.zeros((4, 1))), ValueError, r"outputs must have shape \(runs, 4, 1\)"),
+    (lambda: scratchnet.Recorder()(0, "net"), TypeError, r"network must be a NeuralNetwork"),
+    (lambda: scratchnet.Recorder()("a", _trained_forward()), TypeError, r"epoch must be an integer"),
+    (lambda: scratchnet.xor(dtype=int), TypeError, r"dtype must be a floating-point dtype"),
+    (lambda: _trained_forward().gradients(np.full((4, 1), np.nan)), ValueError, r"grad_output must be finite"),
+])
+def test_public_methods_check_their_arguments(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
