@@ -293,6 +293,8 @@ def as_same_shape_arrays(
             f"{names[0]} and {names[1]} must have the same shape, "
             f"got {first.shape} and {second.shape}"
         )
+    if first.size == 0:
+        raise ValueError(f"{names[0]} and {names[1]} are empty: there is nothing to compare")
     check_finite(first, names[0])
     check_finite(second, names[1])
     return first, second

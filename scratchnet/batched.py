@@ -242,4 +242,6 @@ def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.nd
         raise ValueError(f"outputs must have shape (runs, {', '.join(map(str, y.shape))}) "
                          f"(one y-shaped output per run), got {outputs.shape}")
     threshold = check_number(threshold, "threshold", "a number")
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold}")
     return np.all((outputs > threshold) == (y > threshold), axis=(1, 2))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_labels, is_labels
+from ._validation import (
+    as_float_array, check_finite, check_labels, check_probabilities, is_labels,
+)
 
 
 def accuracy(output: np.ndarray, target: np.ndarray) -> float:
@@ -36,6 +38,7 @@ def accuracy(output: np.ndarray, target: np.ndarray) -> float:
     if output.ndim != 2 or output.shape[0] == 0:
         raise ValueError(f"output must be 2-D (n, outputs) with n > 0, got shape {output.shape}")
     n, k = output.shape
+    check_finite(output, "output")
     if k > 1 and target.ndim == 1 and is_labels(target):
         check_labels(target, "target", n, k, "output")
     elif target.shape != output.shape:
@@ -43,6 +46,10 @@ def accuracy(output: np.ndarray, target: np.ndarray) -> float:
         raise ValueError(
             f"target must have the shape of output {output.shape}{labels}, got shape {target.shape}"
         )
+    else:
+        check_finite(target, "target")
+        if k == 1:
+            check_probabilities(target, "target")
     return correct_answers(output, target) / n
 
 

@@ -241,3 +241,18 @@ def _trained_forward() -> NeuralNetwork:
 def test_public_methods_check_their_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: scratchnet.learned(np.zeros((2, 4, 1)), np.zeros((4, 1)), threshold=float("nan")),
+     ValueError, r"threshold must be a finite number"),
+    (lambda: scratchnet.accuracy(np.full((4, 1), 0.5), np.full((4, 1), np.nan)), ValueError, r"target must be finite"),
+    (lambda: scratchnet.accuracy(np.full((4, 1), np.nan), np.zeros((4, 1))), ValueError, r"output must be finite"),
+    (lambda: scratchnet.accuracy(np.full((4, 1), 0.5), 2 * np.ones((4, 1))), ValueError, r"target must hold probabilities"),
+    (lambda: scratchnet.relative_error([], []), ValueError, r"analytic and numeric are empty"),
+])
+def test_no_verdict_from_nan_or_nothing(call, error, message):
+    """A NaN threshold counted every run as learned, a NaN target scored 1.0, and two
+    empty arrays agreed perfectly (found by tests/test_hostile_table.py's author)."""
+    with pytest.raises(error, match=message):
+        call()

@@ -113,8 +113,10 @@ def test_relative_error_is_scale_invariant():
     assert relative_error(a, n) == pytest.approx(relative_error(a * 1e-8, n * 1e-8), rel=1e-6)
 
 
-def test_relative_error_empty_is_zero():
-    assert relative_error(np.zeros((0, 3)), np.zeros((0, 3))) == 0.0
+def test_relative_error_of_nothing_is_an_error_not_a_pass():
+    """Two empty arrays are no evidence that a gradient is right (it used to say 0.0)."""
+    with pytest.raises(ValueError, match="analytic and numeric are empty"):
+        relative_error(np.zeros((0, 3)), np.zeros((0, 3)))
 
 
 # ----------------------------------------------------------------------- the checker can fail
