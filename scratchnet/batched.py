@@ -62,6 +62,9 @@ class NetworkBatch(NeuralNetwork):
         init: Init = "seed",
         dtype: Any = np.float64,
     ) -> None:
+        if isinstance(rngs, (str, bytes)) or not hasattr(rngs, "__iter__"):
+            raise TypeError(f"rngs must be a sequence of seeds or generators, one per run "
+                            f"(such as range(100)), got {rngs!r}")
         rngs = list(rngs)
         if not rngs:
             raise ValueError("rngs must hold at least one random generator or seed, got none")
@@ -92,6 +95,8 @@ class NetworkBatch(NeuralNetwork):
         >>> NetworkBatch.concatenate([seed, he]).n_runs
         6
         """
+        if not isinstance(batches, (list, tuple)):
+            raise TypeError(f"batches must be a list of NetworkBatch, got {type(batches).__name__}")
         batches = list(batches)
         if not batches:
             raise ValueError("batches must hold at least one NetworkBatch, got none")

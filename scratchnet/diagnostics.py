@@ -6,7 +6,7 @@ from typing import List
 
 import numpy as np
 
-from ._validation import as_float_array, check_instance, check_positive_int
+from ._validation import as_float_array, check_finite, check_instance, check_positive_int
 from .network import NeuralNetwork
 
 
@@ -42,6 +42,9 @@ class Recorder:
         if isinstance(epoch, (bool, np.bool_)) or not isinstance(epoch, (int, np.integer)):
             raise TypeError(f"epoch must be an integer, got {epoch!r}")
         check_instance(network, NeuralNetwork, "network")
+        if network.layers[0].activation_input is None:
+            raise ValueError("network has not run forward yet: a Recorder records a forward "
+                             "pass (train calls it after each one)")
         if epoch % self.every == 0:
             self._epochs.append(epoch)
             self._z.append([layer.activation_input.copy() for layer in network.layers])
@@ -84,6 +87,7 @@ def dead_units(pre_activation: np.ndarray) -> np.ndarray:
         raise ValueError(
             f"pre_activation must be (..., n, units) with n >= 1 inputs, got shape {z.shape}"
         )
+    check_finite(z, "pre_activation")
     return np.all(z <= 0, axis=-2)
 
 
@@ -109,5 +113,5 @@ def layer_outputs(network: NeuralNetwork, X: np.ndarray, layer: int = 0) -> np.n
     if not -count <= layer < count:
         raise ValueError(f"layer must be in [0, {count}) for a network of {count} layers "
                          f"(or negative, from the end), got {layer}")
-    network.forward(X)
+    network.forward(network.check_input(X, "X"))
     return network.layers[layer].output.copy()

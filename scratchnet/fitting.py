@@ -124,7 +124,9 @@ def fit(
     if print_every is not None:
         print_every = check_positive_int(print_every, "print_every")
     l2 = check_non_negative(l2, "l2")
-    rng = as_rng(rng) if batch_size < n else None
+    rng = as_rng(rng)  # checked even when a full batch has no use for it
+    if batch_size == n:
+        rng = None
 
     history = History()
     start = time.perf_counter()

@@ -106,6 +106,9 @@ class Layer:
     def activation_gradient(self, grad_output: np.ndarray) -> np.ndarray:
         """dL/dz = dL/d(output) * f'(z), element by element: the chain rule through
         the activation ``output = f(z)``."""
+        if np.shape(grad_output) != np.shape(self.activation_input):  # no silent broadcast
+            raise ValueError(f"grad_output must have the shape of the last forward's output, "
+                             f"{np.shape(self.activation_input)}, got {np.shape(grad_output)}")
         return grad_output * self.activation.backward(self.activation_input)
 
     def parameter_gradients(self, grad_activation: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -37,6 +37,8 @@ class Rate(NamedTuple):
     @property
     def value(self) -> float:
         """The observed rate, ``successes / trials``."""
+        if not self.trials:
+            raise ValueError("a Rate of 0 trials has no value (success_rate refuses them)")
         return self.successes / self.trials
 
     def __str__(self) -> str:

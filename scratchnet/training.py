@@ -65,6 +65,9 @@ def train(
     learning_rate = check_positive_float(learning_rate, "learning_rate")
     if print_every is not None:
         check_positive_int(print_every, "print_every")
+    if callback is not None and (not callable(callback) or isinstance(callback, type)):
+        raise TypeError(f"callback must be a function callback(epoch, network) or an "
+                        f"instance such as Recorder(), got {callback!r}")
 
     losses = np.empty(epochs)
     # Overflow shows up as a non-finite output, reported with the epoch (below),

@@ -256,3 +256,27 @@ def test_no_verdict_from_nan_or_nothing(call, error, message):
     empty arrays agreed perfectly (found by tests/test_hostile_table.py's author)."""
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: scratchnet.NetworkBatch([2, 1], [Sigmoid()], rngs=None), TypeError, r"rngs must be a sequence"),
+    (lambda: scratchnet.NetworkBatch([2, 1], [Sigmoid()], rngs=5), TypeError, r"rngs must be a sequence"),
+    (lambda: scratchnet.NetworkBatch.concatenate(None), TypeError, r"batches must be a list of NetworkBatch"),
+    (lambda: scratchnet.Rate(0, 0, 0.0, 1.0).value, ValueError, r"a Rate of 0 trials has no value"),
+    (lambda: scratchnet.dead_units(np.full((2, 3), np.nan)), ValueError, r"pre_activation must be finite"),
+    (lambda: scratchnet.layer_outputs(_trained_forward(), np.zeros((4, 3))), ValueError, r"\bX must have 2 columns"),
+    (lambda: scratchnet.Recorder()(0, NeuralNetwork([2, 1], [Sigmoid()], rng=0)), ValueError, r"network has not run forward yet"),
+    (lambda: scratchnet.fit(NeuralNetwork([2, 1], [Sigmoid()], rng=0), np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, rng="x"),
+     TypeError, r"rng must be"),
+    (lambda: scratchnet.train(NeuralNetwork([2, 1], [Sigmoid()], rng=0), np.zeros((4, 2)), np.zeros((4, 1)), epochs=1,
+                              callback="recorder"), TypeError, r"callback must be a function"),
+    (lambda: scratchnet.train(NeuralNetwork([2, 1], [Sigmoid()], rng=0), np.zeros((4, 2)), np.zeros((4, 1)), epochs=1,
+                              callback=scratchnet.Recorder), TypeError, r"callback must be a function"),
+    (lambda: _trained_forward().layers[1].activation_gradient(np.zeros(4)), ValueError,
+     r"grad_output must have the shape of the last forward's output, \(4, 1\), got \(4,\)"),
+])
+def test_more_escapes_are_clear_errors(call, error, message):
+    """Calls that tests/test_hostile_table.py's author found escaping: a (4,) gradient
+    broadcast into (4, 4), a NaN unit counted alive, a bad rng ignored, and others."""
+    with pytest.raises(error, match=message):
+        call()
