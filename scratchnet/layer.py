@@ -92,13 +92,6 @@ class Layer:
         ``(grad_input, grad_weights, grad_bias)``: dL/dx for the layer below, and the
         gradients of this layer's parameters. The weights are not changed.
         """
-        if self.activation_input is None:
-            raise RuntimeError("Layer.backward called before forward: there is no cached input")
-        if np.shape(grad_output) != self.activation_input.shape:
-            raise ValueError(
-                f"grad_output must have shape {self.activation_input.shape} "
-                f"(the last forward's output), got {np.shape(grad_output)}"
-            )
         grad_activation = self.activation_gradient(grad_output)
         grad_weights, grad_bias = self.parameter_gradients(grad_activation)
         return self.input_gradient(grad_activation), grad_weights, grad_bias
@@ -106,9 +99,13 @@ class Layer:
     def activation_gradient(self, grad_output: np.ndarray) -> np.ndarray:
         """dL/dz = dL/d(output) * f'(z), element by element: the chain rule through
         the activation ``output = f(z)``."""
-        if np.shape(grad_output) != np.shape(self.activation_input):  # no silent broadcast
-            raise ValueError(f"grad_output must have the shape of the last forward's output, "
-                             f"{np.shape(self.activation_input)}, got {np.shape(grad_output)}")
+        if self.activation_input is None:
+            raise RuntimeError("Layer.backward called before forward: there is no cached input")
+        if np.shape(grad_output) != self.activation_input.shape:  # no silent broadcast
+            raise ValueError(
+                f"grad_output must have shape {self.activation_input.shape} "
+                f"(the last forward's output), got {np.shape(grad_output)}"
+            )
         return grad_output * self.activation.backward(self.activation_input)
 
     def parameter_gradients(self, grad_activation: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

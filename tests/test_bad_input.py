@@ -273,7 +273,7 @@ def test_no_verdict_from_nan_or_nothing(call, error, message):
     (lambda: scratchnet.train(NeuralNetwork([2, 1], [Sigmoid()], rng=0), np.zeros((4, 2)), np.zeros((4, 1)), epochs=1,
                               callback=scratchnet.Recorder), TypeError, r"callback must be a function"),
     (lambda: _trained_forward().layers[1].activation_gradient(np.zeros(4)), ValueError,
-     r"grad_output must have the shape of the last forward's output, \(4, 1\), got \(4,\)"),
+     r"grad_output must have shape \(4, 1\) \(the last forward's output\), got \(4,\)"),
 ])
 def test_more_escapes_are_clear_errors(call, error, message):
     """Calls that tests/test_hostile_table.py's author found escaping: a (4,) gradient
