@@ -1,13 +1,15 @@
 """Sphinx extension with two workarounds for upstream bugs in the book's toolchain.
 
-1. **Merged output streams, stored once.** With ``nb_merge_streams`` myst-nb merges a
-   cell's printed chunks into one block for the HTML, but its ``coalesce_streams``
+1. **Merged output streams, stored once, joined exactly.** With ``nb_merge_streams``
+   myst-nb merges a cell's printed chunks into one block for the HTML, but its ``coalesce_streams``
    appends the later chunks to the first *in place* and the notebook saved afterwards
    (``_build/jupyter_execute``, and the ``.ipynb`` readers download) keeps the later
    chunks too: a training loop's printed lines appear twice. Here the merged outputs
    replace the cell's outputs, so the HTML and the saved notebook show each line once.
    (myst-nb 1.4.0, ``myst_nb/core/render.py``; its own comment there reads "TODO should
-   this be saved on the output notebook".)
+   this be saved on the output notebook".) It also ends every chunk with a newline, which
+   puts a blank line into a line the kernel flushed in two parts: the chunks are joined
+   exactly first.
 2. **Inline scripts once.** Sphinx 7.4 writes some inline ``<script>`` snippets of
    extensions (sphinx-thebe's ``const THEBE_JS_URL = ...``) into every page twice, and
    the second ``const`` throws a SyntaxError in the browser. Duplicates are dropped from
@@ -25,8 +27,23 @@ from sphinx.application import Sphinx
 
 
 def coalesce_streams_in_place(outputs: List[Any]) -> List[Any]:
-    """myst-nb's ``coalesce_streams``, with the merged list written back into the cell."""
-    merged = utils.coalesce_streams(list(outputs))
+    """myst-nb's ``coalesce_streams``, with the merged list written back into the cell.
+
+    Each stream's chunks are first joined exactly as the kernel sent them: myst-nb ends
+    every chunk with a newline, so a line that the kernel happened to flush in two parts
+    (``print`` writes the text and its newline separately) came out with a blank line
+    after it, in some builds and not in others.
+    """
+    joined: List[Any] = []
+    first: dict = {}
+    for output in outputs:
+        if output.get("output_type") == "stream" and output.get("name") in first:
+            first[output["name"]]["text"] += output["text"]
+            continue
+        if output.get("output_type") == "stream":
+            first[output["name"]] = output
+        joined.append(output)
+    merged = utils.coalesce_streams(joined)
     outputs[:] = merged
     return outputs
 
