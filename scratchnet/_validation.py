@@ -81,10 +81,16 @@ def check_same_shape(output: np.ndarray, target: np.ndarray) -> None:
         )
 
 
+def check_integer(value: Any, name: str, expected: str = "an integer") -> int:
+    """Require an integer (``bool`` is not accepted as one); ``expected`` words the error."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {expected}, got {value!r}")
+    return int(value)
+
+
 def check_positive_int(value: Any, name: str) -> int:
     """Require a positive integer (``bool`` is not accepted as one)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
+    value = check_integer(value, name, "a positive integer")
     if value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value}")
     return int(value)
@@ -104,6 +110,15 @@ def check_number(value: Any, name: str, expected: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be {expected}, got {value!r}")
     return float(value)
+
+
+def check_finite_number(value: Any, name: str) -> float:
+    """Require a real number that is neither NaN nor infinite, such as a threshold (a NaN
+    compares false with everything and would decide silently)."""
+    value = check_number(value, name, "a number")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    return value
 
 
 def check_fraction(value: Any, name: str) -> float:

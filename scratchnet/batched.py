@@ -22,7 +22,8 @@ from typing import Any, List, Sequence
 import numpy as np
 
 from ._validation import (
-    as_float_array, check_instance, check_number, check_positive_float, check_positive_int,
+    as_float_array, check_finite_number, check_instance, check_integer, check_positive_float,
+    check_positive_int,
 )
 from .activations import Activation
 from .init import Init
@@ -142,8 +143,7 @@ class NetworkBatch(NeuralNetwork):
 
     def network(self, run: int) -> NeuralNetwork:
         """Run ``run`` as an ordinary :class:`NeuralNetwork` (a copy of its weights)."""
-        if isinstance(run, (bool, np.bool_)) or not isinstance(run, (int, np.integer)):
-            raise TypeError(f"run must be an integer index, got {run!r}")
+        run = check_integer(run, "run", "an integer index")
         if not 0 <= run < self.n_runs:
             raise IndexError(f"run must be in [0, {self.n_runs}), got {run}")
         net = NeuralNetwork(self.layer_sizes, self.activations, rng=0, dtype=self.dtype)
@@ -246,7 +246,5 @@ def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.nd
     if outputs.ndim != 3 or outputs.shape[1:] != y.shape:
         raise ValueError(f"outputs must have shape (runs, {', '.join(map(str, y.shape))}) "
                          f"(one y-shaped output per run), got {outputs.shape}")
-    threshold = check_number(threshold, "threshold", "a number")
-    if not np.isfinite(threshold):
-        raise ValueError(f"threshold must be a finite number, got {threshold}")
+    threshold = check_finite_number(threshold, "threshold")
     return np.all((outputs > threshold) == (y > threshold), axis=(1, 2))

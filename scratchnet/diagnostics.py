@@ -6,7 +6,9 @@ from typing import List
 
 import numpy as np
 
-from ._validation import as_float_array, check_finite, check_instance, check_positive_int
+from ._validation import (
+    as_float_array, check_finite, check_instance, check_integer, check_positive_int,
+)
 from .network import NeuralNetwork
 
 
@@ -39,8 +41,7 @@ class Recorder:
         self._a: List[List[np.ndarray]] = []
 
     def __call__(self, epoch: int, network: NeuralNetwork) -> None:
-        if isinstance(epoch, (bool, np.bool_)) or not isinstance(epoch, (int, np.integer)):
-            raise TypeError(f"epoch must be an integer, got {epoch!r}")
+        check_integer(epoch, "epoch")
         check_instance(network, NeuralNetwork, "network")
         if network.layers[0].activation_input is None:
             raise ValueError("network has not run forward yet: a Recorder records a forward "
@@ -108,8 +109,7 @@ def layer_outputs(network: NeuralNetwork, X: np.ndarray, layer: int = 0) -> np.n
     """
     check_instance(network, NeuralNetwork, "network")
     count = len(network.layers)
-    if isinstance(layer, (bool, np.bool_)) or not isinstance(layer, (int, np.integer)):
-        raise TypeError(f"layer must be an integer index, got {layer!r}")
+    layer = check_integer(layer, "layer", "an integer index")
     if not -count <= layer < count:
         raise ValueError(f"layer must be in [0, {count}) for a network of {count} layers "
                          f"(or negative, from the end), got {layer}")

@@ -9,7 +9,6 @@ several configurations, spread over the machine's cores with worker processes.
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +17,7 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
-from ._validation import check_instance, check_number, check_positive_int
+from ._validation import check_finite_number, check_instance, check_positive_int
 from .activations import Activation
 from .batched import NetworkBatch, learned, train_batch
 from .init import Init
@@ -76,9 +75,7 @@ class Result:
 
         Shape ``(runs,)``; epochs are recorded every ``loss_every``.
         """
-        threshold = check_number(threshold, "threshold", "a number")
-        if math.isnan(threshold):
-            raise ValueError("threshold must be a number, got nan")
+        threshold = check_finite_number(threshold, "threshold")
         below = self.losses < threshold
         first = np.argmax(below, axis=0).astype(float) * self.loss_every
         first[~below.any(axis=0)] = np.nan

@@ -15,7 +15,7 @@ from typing import Any, List, Tuple
 
 import numpy as np
 
-from ._validation import check_instance, check_non_negative, check_number, check_positive_int
+from ._validation import check_finite_number, check_instance, check_non_negative, check_positive_int
 from .init import as_rng
 from .layer import Layer
 from .losses import BinaryCrossEntropy, Loss
@@ -65,9 +65,7 @@ class History:
         >>> print(History(loss=[0.9, 0.4]).epochs_to_reach(0.1))
         None
         """
-        threshold = check_number(threshold, "threshold", "a number")
-        if math.isnan(threshold):
-            raise ValueError("threshold must be a number, got nan")
+        threshold = check_finite_number(threshold, "threshold")
         below = np.flatnonzero(np.asarray(self.loss) < threshold)
         return int(below[0]) + 1 if below.size else None
 

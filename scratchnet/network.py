@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, List, Sequence, Tuple
 
 import numpy as np
@@ -12,10 +11,10 @@ from ._validation import (
     check_activations,
     check_batch,
     check_finite,
+    check_finite_number,
     check_float_dtype,
     check_instance,
     check_layer_sizes,
-    check_number,
     check_positive_float,
 )
 from .activations import Activation
@@ -117,9 +116,7 @@ class NeuralNetwork:
 
     def predict(self, x: np.ndarray, threshold: float = 0.5) -> np.ndarray:
         """Class predictions of a sigmoid output: 1 where the output exceeds ``threshold``."""
-        threshold = check_number(threshold, "threshold", "a number")
-        if not math.isfinite(threshold):
-            raise ValueError(f"threshold must be a finite number, got {threshold}")
+        threshold = check_finite_number(threshold, "threshold")
         return (self.forward(x) > threshold).astype(np.int64)
 
     def __repr__(self) -> str:

@@ -229,7 +229,7 @@ def _trained_forward() -> NeuralNetwork:
     (lambda: _trained_forward().predict(np.zeros((4, 2)), "a"), TypeError, r"threshold must be a number"),
     (lambda: _trained_forward().predict(np.zeros((4, 2)), float("nan")), ValueError, r"threshold must be a finite number"),
     (lambda: scratchnet.count_parameters("net"), TypeError, r"network must be a NeuralNetwork"),
-    (lambda: scratchnet.fitting.History(loss=[1.0]).epochs_to_reach(float("nan")), ValueError, r"threshold must be a number, got nan"),
+    (lambda: scratchnet.fitting.History(loss=[1.0]).epochs_to_reach(float("nan")), ValueError, r"threshold must be a finite number, got nan"),
     (lambda: scratchnet.NetworkBatch([2, 1], [Sigmoid()], rngs=range(2)).network(1.5), TypeError, r"run must be an integer index, got 1\.5"),
     (lambda: scratchnet.NetworkBatch([2, 1], [Sigmoid()], rngs=range(2)).network("a"), TypeError, r"run must be an integer index"),
     (lambda: scratchnet.learned(np.ones((2, 4)), np.zeros((4, 1))), ValueError, r"outputs must have shape \(runs, 4, 1\)"),

@@ -319,7 +319,7 @@ def test_run_experiment_wants_a_config():
 def test_epochs_to_reach_refuses_a_nan_threshold():
     X, y = xor()
     result = run_experiment(Config((2, 2, 1), (ReLU(), Sigmoid()), epochs=3), X, y, range(2), loss_every=1)
-    with pytest.raises(ValueError, match="threshold must be a number, got nan"):
+    with pytest.raises(ValueError, match="threshold must be a finite number, got nan"):
         result.epochs_to_reach(float("nan"))
     with pytest.raises(TypeError, match="threshold must be a number"):
         result.epochs_to_reach("a")
