@@ -494,6 +494,7 @@ def test_concatenate_refuses_what_is_not_a_batch():
 # --------------------------------------------------------------------------- matmul
 
 
+@pytest.mark.claim("layer-matmul-same-product")
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", [(1, 1, 1), (4, 2, 4), (4, 4, 1), (7, 3, 5), (12, 8, 2), (64, 30, 17)])
 def test_matmul_is_the_product_at_and_run_by_run(shape, dtype):
