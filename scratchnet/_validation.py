@@ -14,8 +14,8 @@ from typing import Any, Callable, List, Sequence
 import numpy as np
 
 
-def as_float_array(value: Any, name: str, dtype: np.dtype | type | None = None) -> np.ndarray:
-    """Return ``value`` as a floating-point array, converting integers once.
+def as_real_array(value: Any, name: str) -> np.ndarray:
+    """Return ``value`` as an array of real numbers (float or int), its dtype kept.
 
     Booleans, strings, objects and complex numbers are refused: training on them
     is almost always a mistake, and NumPy would coerce them silently.
@@ -26,16 +26,20 @@ def as_float_array(value: Any, name: str, dtype: np.dtype | type | None = None) 
         raise ValueError(
             f"{name} must be a rectangular array (rows of equal length), got ragged rows"
         ) from None
-    kind = array.dtype.kind
-    if kind in "iu":
-        array = array.astype(dtype or np.float64)
-    elif kind != "f":
+    if array.dtype.kind not in "fiu":
         raise TypeError(
             f"{name} must be an array of real numbers (float or int), "
             f"got dtype {array.dtype}"
         )
-    elif dtype is not None and array.dtype != dtype:
-        array = array.astype(dtype)
+    return array
+
+
+def as_float_array(value: Any, name: str, dtype: np.dtype | type | None = None) -> np.ndarray:
+    """Return ``value`` as a floating-point array (in ``dtype`` when given), converting
+    integers once; what :func:`as_real_array` refuses is refused."""
+    array = as_real_array(value, name)
+    if array.dtype.kind != "f" or (dtype is not None and array.dtype != dtype):
+        array = array.astype(dtype or np.float64)
     return array
 
 

@@ -8,6 +8,12 @@ Each activation has the two methods of the chapter:
 ``Layer.backward`` multiplies the gradient arriving from above by ``backward(x)``:
 that is the chain rule for a function applied element by element. Every method
 keeps the dtype of ``x`` (float32 stays float32).
+
+The methods are the bare arithmetic, run on every step of training, so they check
+nothing: what reaches them through a network was checked where it came in
+(``NeuralNetwork.forward``, ``train``, ``fit``), and a NaN or an infinity in ``x``
+comes out as NaN or infinity, as in NumPy's own functions. The training loops report
+such values as divergence, with the epoch.
 """
 
 from __future__ import annotations
@@ -44,12 +50,17 @@ class Activation:
 
     @staticmethod
     def forward(x: np.ndarray) -> np.ndarray:
-        """The function applied to every element of ``x``."""
+        """The function applied to every element of ``x``.
+
+        The base class has no function: it raises ``NotImplementedError``, and a
+        subclass defines this method."""
         raise NotImplementedError
 
     @staticmethod
     def backward(x: np.ndarray) -> np.ndarray:
-        """The derivative of the function at every element of ``x``."""
+        """The derivative of the function at every element of ``x``.
+
+        The base class raises ``NotImplementedError``; a subclass defines this method."""
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:

@@ -145,7 +145,7 @@ class NetworkBatch(NeuralNetwork):
         """Run ``run`` as an ordinary :class:`NeuralNetwork` (a copy of its weights)."""
         run = check_integer(run, "run", "an integer index")
         if not 0 <= run < self.n_runs:
-            raise IndexError(f"run must be in [0, {self.n_runs}), got {run}")
+            raise ValueError(f"run must be an index in [0, {self.n_runs}), got {run}")
         net = NeuralNetwork(self.layer_sizes, self.activations, rng=0, dtype=self.dtype)
         for layer, stacked in zip(net.layers, self.layers):
             layer.weights[...] = stacked.weights[run]
@@ -188,7 +188,7 @@ def train_batch(
     """
     check_instance(batch, NetworkBatch, "batch")
     loss = BinaryCrossEntropy()
-    X, y = check_data(batch, X, y, loss)
+    X, y = check_data(batch, X, y, loss, network_name="batch")
     epochs = check_positive_int(epochs, "epochs")
     learning_rate = check_positive_float(learning_rate, "learning_rate")
     loss_every = check_positive_int(loss_every, "loss_every")

@@ -22,7 +22,7 @@ from typing import Any, Tuple
 import numpy as np
 
 from ._validation import (
-    check_any_float_dtype, check_finite, check_non_negative, check_number, check_positive_int,
+    as_real_array, check_any_float_dtype, check_finite, check_non_negative, check_number, check_positive_int,
 )
 from .init import as_rng
 
@@ -343,15 +343,13 @@ def train_test_split(
     >>> X_train.shape, X_test.shape, y_train.shape, y_test.shape
     ((75, 2), (25, 2), (75, 1), (25, 1))
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
+    X = as_real_array(X, "X")
+    y = as_real_array(y, "y")
     if X.ndim == 0:
         raise ValueError("X must have one row per sample (at least 1-D), got a scalar")
     if y.ndim == 0:
         raise ValueError("y must have one row per sample (at least 1-D), got a scalar")
     for name, values in (("X", X), ("y", y)):
-        if values.dtype.kind == "c":
-            raise TypeError(f"{name} must hold real numbers, got dtype {values.dtype}")
         if values.dtype.kind == "f":
             check_finite(values, name)
     n = X.shape[0]

@@ -17,10 +17,13 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
-from ._validation import check_finite_number, check_instance, check_positive_int
+from ._validation import (
+    check_activations, check_finite_number, check_instance, check_layer_sizes, check_positive_float,
+    check_positive_int,
+)
 from .activations import Activation
 from .batched import NetworkBatch, learned, train_batch
-from .init import Init
+from .init import Init, weight_std
 from .stats import Rate, success_rate
 
 
@@ -30,7 +33,8 @@ class Config:
 
     The fields mean what they mean for :class:`~scratchnet.network.NeuralNetwork`
     and :func:`~scratchnet.training.train`; tuples rather than lists, so that a
-    configuration can be hashed and compared.
+    configuration can be hashed and compared. Each field is checked when the
+    configuration is made, with the checks ``NeuralNetwork`` and ``train`` use.
 
     Example
     -------
@@ -46,6 +50,13 @@ class Config:
     init: Init = "seed"
     learning_rate: float = 0.1
     epochs: int = 10000
+
+    def __post_init__(self) -> None:
+        sizes = check_layer_sizes(self.layer_sizes)
+        check_activations(self.activations, len(sizes) - 1)
+        weight_std(sizes[0], sizes[1], self.init)  # refuses an unknown scheme
+        check_positive_float(self.learning_rate, "learning_rate")
+        check_positive_int(self.epochs, "epochs")
 
 
 @dataclass

@@ -27,6 +27,7 @@ from ._validation import (
     finite_scalar_function,
 )
 from .batched import NetworkBatch
+from .training import check_data
 from .layer import Layer
 from .losses import BinaryCrossEntropy, Loss
 from .network import NeuralNetwork
@@ -169,7 +170,8 @@ def check_network(
         check_finite(layer.weights, f"network.layers[{i}].weights")
         check_finite(layer.bias, f"network.layers[{i}].bias")
     loss = loss or BinaryCrossEntropy()
-    x = network.check_input(x).copy()  # a copy: it is nudged in place
+    x, y = check_data(network, x, y, loss, "x")
+    x = x.copy()  # a copy: it is nudged in place
     output = network.forward(x)
     gradients, grad_input = network.gradients(loss.backward(output, y))
 

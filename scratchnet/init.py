@@ -79,6 +79,8 @@ def as_rng(rng: Any) -> Any:
     if rng is None:
         return np.random.default_rng()
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"rng must be a non-negative int seed, got {rng}")
         return np.random.default_rng(int(rng))
     if callable(getattr(rng, "standard_normal", None)):
         return rng

@@ -19,7 +19,9 @@ class Layer:
     Shapes, batch first: ``x`` is ``(n, input_size)``, ``weights`` is
     ``(input_size, output_size)``, ``bias`` is ``(1, output_size)`` and the output is
     ``(n, output_size)``. ``forward`` keeps what ``backward`` needs: the input and
-    the pre-activation ``z = x @ weights + bias``.
+    the pre-activation ``z = x @ weights + bias``. Both check the type and shape of
+    their argument; like the activations, they pass NaN and infinity on as NaN and
+    infinity (``NeuralNetwork.forward`` and the training loops refuse them).
 
     The same code also trains many networks at once
     (:class:`~scratchnet.batched.NetworkBatch`): with a stack of weights
@@ -90,7 +92,8 @@ class Layer:
 
         ``grad_output`` is dL/d(output), shape ``(n, output_size)``. Returns
         ``(grad_input, grad_weights, grad_bias)``: dL/dx for the layer below, and the
-        gradients of this layer's parameters. The weights are not changed.
+        gradients of this layer's parameters. The weights are not changed. It uses what
+        the last ``forward`` kept, so it raises ``RuntimeError`` before any ``forward``.
         """
         grad_activation = self.activation_gradient(grad_output)
         grad_weights, grad_bias = self.parameter_gradients(grad_activation)

@@ -102,6 +102,7 @@ class NeuralNetwork:
         and bias and the gradient of its input, which is the gradient of the output of
         the layer below. Returns the parameter gradients in the order of
         ``parameters()``, and dL/dx for the network's input. Nothing is updated.
+        Like ``Layer.backward`` it needs a ``forward`` first (``RuntimeError`` otherwise).
         """
         check_finite(grad_output, "grad_output")  # a NaN here would reach every gradient
         gradients: List[np.ndarray] = []

@@ -121,7 +121,8 @@ def check_loss(loss: Any) -> Loss:
 
 
 def check_data(
-    network: NeuralNetwork, X: Any, y: Any, loss: Loss, x_name: str = "X", y_name: str = "y"
+    network: NeuralNetwork, X: Any, y: Any, loss: Loss, x_name: str = "X", y_name: str = "y",
+    network_name: str = "network",
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Validate one ``(X, y)`` pair for training ``network`` with ``loss``; return arrays.
 
@@ -131,15 +132,15 @@ def check_data(
     probabilities (a sigmoid) and 0/1 targets, softmax cross-entropy raw scores
     (Identity).
     """
-    check_instance(network, NeuralNetwork, "network")
+    check_instance(network, NeuralNetwork, network_name)
     X = network.check_input(X, x_name)
     n, k = X.shape[0], network.layers[-1].output_size
     last = network.layers[-1].activation
     if isinstance(loss, SoftmaxCrossEntropy):
         if not isinstance(last, Identity):
             raise ValueError(
-                "SoftmaxCrossEntropy expects raw scores: the last activation must be "
-                f"Identity(), got {last!r}"
+                f"SoftmaxCrossEntropy expects raw scores: the last activation of {network_name} "
+                f"must be Identity(), got {last!r}"
             )
         labels = np.asarray(y)
         if is_labels(labels):
@@ -147,7 +148,8 @@ def check_data(
             return X, labels
     elif isinstance(loss, BinaryCrossEntropy) and not isinstance(last, Sigmoid):
         raise ValueError(
-            f"BinaryCrossEntropy expects probabilities: the last activation must be Sigmoid(), got {last!r}"
+            f"BinaryCrossEntropy expects probabilities: the last activation of {network_name} "
+            f"must be Sigmoid(), got {last!r}"
         )
     y = as_float_array(y, y_name, network.dtype)
     if y.shape != (n, k):

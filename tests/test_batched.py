@@ -283,9 +283,9 @@ def test_network_is_a_copy():
 
 
 @pytest.mark.parametrize("run", [3, 4, 100, -1, -3])
-def test_network_out_of_range_raises_index_error(run):
+def test_network_out_of_range_is_a_value_error_naming_run(run):
     batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3))
-    with pytest.raises(IndexError, match="run"):
+    with pytest.raises(ValueError, match=r"run must be an index in \[0, 3\)"):
         batch.network(run)
 
 

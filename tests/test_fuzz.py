@@ -39,6 +39,12 @@ def batch() -> sn.NetworkBatch:
     return sn.NetworkBatch([2, 3, 1], [sn.ReLU(), sn.Sigmoid()], rngs=range(2))
 
 
+def forwarded_layer() -> sn.Layer:
+    layer = sn.Layer(2, 3, sn.Tanh(), rng=0)
+    layer.forward(X)
+    return layer
+
+
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-10**4, 10**4),  # larger asks for real memory and time
     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5),
@@ -106,10 +112,17 @@ CASES: Dict[str, tuple[Callable[..., Any], Dict[str, Any]]] = {
     "Recorder": (sn.Recorder, {"every": 10}),
     "numerical_gradient": (lambda x, h: sn.numerical_gradient(lambda: 1.0, x, h),
                            {"x": np.ones(2), "h": 1e-5}),
+    "NetworkBatch.network": (lambda run: batch().network(run), {"run": 1}),
+    "Config": (Config, {"layer_sizes": (2, 2, 1), "activations": (sn.ReLU(), sn.Sigmoid()),
+                        "init": "xavier", "learning_rate": 0.1, "epochs": 2}),
+    "check_network": (lambda x, y: sn.check_network(network(), x, y), {"x": X, "y": Y}),
+    "Layer.backward": (lambda grad_output: forwarded_layer().backward(grad_output),
+                       {"grad_output": np.ones((4, 3))}),
     "check_layer": (lambda x, grad_output: sn.check_layer(sn.Layer(2, 3, sn.Tanh(), rng=0),
                                                           x, grad_output),
                     {"x": X, "grad_output": np.ones((4, 3))}),
 }
+PASS_ON_NON_FINITE = {"Layer.backward"}
 ARGUMENTS = [(name, argument) for name, (_, valid) in CASES.items() for argument in valid]
 
 
@@ -136,7 +149,9 @@ def test_garbage_gives_a_documented_error_or_a_finite_result(name, argument, val
         result = function(**{**valid, argument: value})
     except DOCUMENTED:
         return
-    assert all_finite(result), f"{name}({argument}={value!r}) returned non-finite numbers"
+    # The arithmetic core passes NaN and infinity on (scratchnet.activations says why)
+    propagated = name in PASS_ON_NON_FINITE and not all_finite(np.asarray(value, dtype=float))
+    assert all_finite(result) or propagated, f"{name}({argument}={value!r}) returned non-finite numbers"
 
 
 def test_every_case_passes_with_its_valid_arguments():

@@ -397,7 +397,7 @@ HOSTILE = {
         r"^x must be finite, got 8 NaN"),
     "check_network: y that would broadcast": (
         lambda: check_network(small_network(), XOR_X, XOR_Y.ravel()), ValueError,
-        r"^target must have the same shape as output \(4, 1\), got shape \(4,\)$"),
+        r"^y must have shape \(4, 1\) \(one row per sample of x, one column per output\), got shape \(4,\)$"),
     "check_network: h=-1": (
         lambda: check_network(small_network(), XOR_X, XOR_Y, h=-1), ValueError,
         r"^h must be a positive finite number, got -1$"),
