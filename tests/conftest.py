@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
@@ -19,6 +20,7 @@ import pytest
 from book_build import ROOT
 
 BOOK = ROOT / "book"
+sys.path.insert(0, str(BOOK / "_ext"))  # workbooks.py, claims.py: the book's rules, shared
 
 
 @dataclass
@@ -28,6 +30,7 @@ class ExecutedPage:
     name: str
     notebook: Any
     glued: Dict[str, Any]
+    stubs: List[str] = field(default_factory=list)
 
     def stream_text(self, stream: str = "stdout") -> str:
         return "".join(
@@ -73,19 +76,46 @@ def glued_values(notebook: Any) -> Dict[str, Any]:
 
 
 def execute_page(name: str, timeout: int = 300) -> ExecutedPage:
-    """Execute ``book/<name>.md`` with jupytext + nbclient, failing on any cell error."""
+    """Execute ``book/<name>.md`` with jupytext + nbclient, failing on any cell error.
+
+    The page's workbook (``book/_ext/workbooks.py``) is run along the way: at each
+    solution, its stub is run first, and the checker call after it must stop with the
+    stub's ``NotImplementedError``; then the solution itself runs, and the page goes on.
+    So the cells before the first stub are the workbook as shipped, and the whole run
+    is the workbook with the solutions filled back in. ``ExecutedPage.stubs`` lists the
+    stopping messages, one per solution.
+    """
     import jupytext
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from workbooks import make_workbook
 
     notebook = jupytext.read(BOOK / f"{name}.md")
+    shipped = [cell for cell in make_workbook(notebook, name).cells if cell.cell_type == "code"]
     client = NotebookClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(BOOK)}},
     )
-    client.execute()
-    return ExecutedPage(name, notebook, glued_values(notebook))
+    stubs: List[str] = []
+    code = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+    assert len(code) == len(shipped), "the workbook must keep every code cell of the page"
+    with client.setup_kernel():
+        for position, (index, stub) in enumerate(zip(code, shipped)):
+            cell = notebook.cells[index]
+            if stub.source != cell.source:  # a solution: the workbook has its stub here
+                client.execute_cell(stub, index)
+                checker = copy.deepcopy(notebook.cells[code[position + 1]])
+                try:
+                    client.execute_cell(checker, code[position + 1])
+                except CellExecutionError as error:
+                    assert error.ename == "NotImplementedError", (name, error.ename, error.evalue)
+                    stubs.append(error.evalue)
+                else:
+                    raise AssertionError(f"{name}: the checker after cell {index} passed a stub")
+            client.execute_cell(cell, index)
+    return ExecutedPage(name, notebook, glued_values(notebook), stubs)
 
 
 @pytest.fixture(scope="session")

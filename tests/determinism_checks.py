@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from conftest import BOOK, execute_page
+from workbooks import check_cell_after, is_solution
 
 PAGES = sorted(p.stem for p in BOOK.glob("*.md") if "```{code-cell}" in p.read_text(encoding="utf-8"))
 HEAVY = ["questions"]
@@ -34,6 +35,13 @@ def pages(part: int) -> list[str]:
 # Lines that measure wall time.
 VOLATILE_LINE = re.compile(r"\d+(\.\d+)? ?[µm]?s\b|seconds")
 TIMING_KEY = re.compile(r"seconds|time")
+# The one line a checker of scratchnet.exercises prints when the reader's code is right.
+PASSED = re.compile(r"^check_\w+: .* passed", re.MULTILINE)
+
+
+def stdout(cell) -> str:
+    return "".join(out.get("text", "") for out in cell.get("outputs", [])
+                   if out.get("output_type") == "stream" and out.get("name") == "stdout")
 
 
 def printed_lines(cells) -> list[str]:
@@ -89,7 +97,15 @@ def second_execution(page) -> tuple[list[str], dict[str, str], set[str]]:
 
 def check_page(book_build: Callable[[], Path], name: str) -> None:
     """Execute ``name`` once more, then wait for the build and compare the two."""
-    other_lines, other_glued, other_keys = second_execution(execute_page(name))
+    executed = execute_page(name)
+    solutions = [cell for cell in executed.notebook.cells if is_solution(cell)]
+    assert len(executed.stubs) == len(solutions), f"{name}: a stub did not stop its checker"
+    for message, cell in zip(executed.stubs, solutions):
+        assert "your code here (exercise" in message, (name, message)
+        checked = executed.notebook.cells[check_cell_after(executed.notebook.cells,
+                                                           executed.notebook.cells.index(cell))]
+        assert PASSED.search(stdout(checked)), (name, stdout(checked))
+    other_lines, other_glued, other_keys = second_execution(executed)
     lines, glued, keys = built_page(book_build(), name)
     assert keys == other_keys
     assert glued == other_glued

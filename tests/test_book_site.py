@@ -48,3 +48,29 @@ def test_xor_page_shows_the_loss_figure_and_glued_numbers(project: Path) -> None
     for p in network.forward(X)[:, 0]:
         assert f"{p:.4f}" in page
     assert "does not learn XOR" in page
+
+
+def test_every_page_with_exercises_links_its_workbook_and_folds_its_solutions(project: Path) -> None:
+    """Each page with exercises: its workbook is in the site, linked from the page, and is
+    the page as a notebook with the solutions' code stubbed (the same code cells, in
+    order, no outputs); every solution in the HTML is folded (a dropdown) and holds its
+    executed output."""
+    import jupytext
+    import nbformat
+    from workbooks import make_workbook, pages_with_exercises
+
+    pages = pages_with_exercises(ROOT)
+    assert len(pages) >= 7
+    for page in pages:
+        name = page.stem
+        built = project / "_build" / "html" / "workbooks" / f"{name}.ipynb"
+        assert built.exists(), name
+        assert f'href="../workbooks/{name}.ipynb"' in html(project, name), name
+        shipped = nbformat.read(str(built), as_version=4)
+        nbformat.validate(shipped)
+        expected = make_workbook(jupytext.read(page), name)
+        assert [c.source for c in shipped.cells] == [c.source for c in expected.cells], name
+        assert not any(c.get("outputs") for c in shipped.cells if c.cell_type == "code")
+        solutions = re.findall(r'<div class="solution dropdown admonition"', html(project, name))
+        exercises = re.findall(r'<div class="exercise admonition"', html(project, name))
+        assert 2 <= len(exercises) == len(solutions) <= 5, (name, len(exercises), len(solutions))

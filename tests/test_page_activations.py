@@ -4,16 +4,19 @@ prose describes the code it shows."""
 from __future__ import annotations
 
 import ast
+import decimal
 import inspect
 import math
 import re
 import textwrap
+import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 from conftest import ROOT
-from scratchnet import NeuralNetwork, ReLU, Sigmoid, Tanh, train, xor
+from scratchnet import Layer, LeakyReLU, NeuralNetwork, ReLU, Sigmoid, Tanh, train, xor
 
 from independent import claim_block, exact_sigmoid
 
@@ -204,3 +207,160 @@ def test_the_page_describes_the_sigmoid_code_it_shows():
         assert np.all(-log_term <= 0)
         s = Sigmoid.forward(x)
     assert np.all((s >= 0) & (s <= 1))
+
+
+# ------------------------------------------------------------------- exercises' claims
+
+
+@pytest.mark.book
+@pytest.mark.claim("activations-logaddexp-at-1000")
+def test_logaddexp_at_1000_is_1000_and_does_not_overflow(run_page):
+    """1000 + ln(1 + e^-1000), computed in 60-digit decimal arithmetic and rounded once to
+    a double, is 1000.0, the page's value; and with overflow, division by zero and
+    invalid operations raised, np.logaddexp(0, t) returns t for t from 1000 up to the
+    largest float without raising."""
+    assert run_page("activations").glued["act_ex_logaddexp_1000"] == 1000.0
+    with decimal.localcontext() as context:
+        context.prec = 60
+        exact = 1000 + (1 + decimal.Decimal(-1000).exp()).ln()
+    assert float(exact) == 1000.0
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        big = np.array([1000.0, 1e5, 1e300, np.finfo(np.float64).max])
+        assert np.array_equal(np.logaddexp(0, big), big)
+
+
+@pytest.mark.book
+@pytest.mark.claim("activations-sigmoid-float32")
+def test_sigmoid_keeps_float32_without_any_warning(run_page):
+    """The page printed a float32 result and no error; on 2,000 float32 inputs from -1 down
+    to the most negative float32, with every warning an error and overflow, division by
+    zero and invalid operations raised, Sigmoid.forward returns float32 values within
+    1e-6 (relative) of the 50-digit sigmoid, or within 1e-44 where that is below float32's
+    normal range; at -100 the result is subnormal (between 0 and float32's smallest normal
+    number) and at -1000 it is 0."""
+    page = run_page("activations")
+    assert "float32" in page.stream_text() and page.stream_text("stderr") == ""
+    rng = np.random.default_rng(15)
+    x = np.concatenate([-(10.0 ** rng.uniform(0, 38, 2000)), [-100.0, -1000.0]])
+    x = x.astype(np.float32)
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        s = Sigmoid.forward(x)
+    assert s.dtype == np.float32
+    exact = np.array([exact_sigmoid(float(v)) for v in x])
+    tiny = np.finfo(np.float32).tiny
+    normal = exact >= tiny
+    assert np.allclose(s[normal], exact[normal], rtol=1e-6, atol=0)
+    assert np.all(np.abs(s[~normal] - exact[~normal]) <= 1e-44)
+    assert 0 < s[-2] < tiny and s[-1] == 0
+
+
+@pytest.mark.book
+@pytest.mark.claim("activations-sigmoid-symmetry-rounding")
+def test_one_minus_sigmoid_loses_what_the_direct_side_keeps(run_page):
+    """The page's count (one of five inputs equal) and its two values at x = 40 against
+    the 50-digit sigmoid: sigma(-40) agrees with it to 1e-15 (relative), while the exact
+    sigma(40) rounds to 1.0, so 1 - sigma(40) is 0; on the page's five inputs the direct
+    side is within 1e-15 of the exact value every time, and 1 - sigma(x), rounded from the
+    exact sigma(x), is off by a relative error that grows with x."""
+    g = run_page("activations").glued
+    assert g["act_ex_sym_equal"] == 1
+    assert g["act_ex_sym_right_40"] == 0.0
+    assert g["act_ex_sym_left_40"] == pytest.approx(exact_sigmoid(-40.0), rel=1e-15)
+    assert exact_sigmoid(40.0) == 1.0
+    x = np.array([0.5, 2.0, 10.0, 20.0, 40.0])
+    exact = np.array([exact_sigmoid(-v) for v in x])
+    assert np.allclose(Sigmoid.forward(-x), exact, rtol=1e-15, atol=0)
+    subtracted = np.array([1 - exact_sigmoid(v) for v in x])
+    errors = np.abs(subtracted - exact) / exact
+    assert np.all(np.diff(errors[1:]) > 0) and errors[-1] == 1.0
+
+
+@pytest.mark.book
+@pytest.mark.claim("activations-tanh-is-scaled-sigmoid")
+def test_a_tanh_layer_is_a_rescaled_sigmoid_layer(run_page):
+    """The page's difference is below 1e-12; with Python's math.tanh and math.exp,
+    tanh(x) = 2 / (1 + e^(-2x)) - 1 to 1e-15 on 1,000 inputs in [-15, 15]; and 20 random
+    2-4-1 networks, computed with math.tanh for the hidden layer and again with
+    1 / (1 + e^-z) hidden units of doubled weights and bias and the output layer's weights
+    doubled and bias b - (column sums of W2), give the same outputs to 1e-12."""
+    assert run_page("activations").glued["act_ex_tanh_sigmoid_diff"] < 1e-12
+    rng = np.random.default_rng(16)
+    for v in rng.uniform(-15, 15, 1000):
+        assert abs(math.tanh(v) - (2 / (1 + math.exp(-2 * v)) - 1)) < 1e-15
+
+    def sigmoid(z):
+        return 1 / (1 + math.exp(-z))
+
+    for _ in range(300):
+        W1, b1 = rng.standard_normal((2, 4)), rng.standard_normal(4)
+        W2, b2 = rng.standard_normal(4), float(rng.standard_normal())
+        for x in rng.standard_normal((8, 2)):
+            z = [x[0] * W1[0, k] + x[1] * W1[1, k] + b1[k] for k in range(4)]
+            tanh_out = sigmoid(sum(math.tanh(z[k]) * W2[k] for k in range(4)) + b2)
+            sigmoid_out = sigmoid(sum(sigmoid(2 * z[k]) * 2 * W2[k] for k in range(4))
+                                  + b2 - sum(W2))
+            assert abs(tanh_out - sigmoid_out) < 1e-12
+
+
+@pytest.mark.book
+@pytest.mark.claim("activations-ten-sigmoids-bound")
+def test_ten_sigmoids_shrink_a_gradient_by_at_least_4_to_the_10(run_page):
+    """The page's value is exactly (1/4)^10 (a fraction, 1 / 1,048,576) and its inverse
+    4^10; sigma'(0) = 1/4 exactly; and the product of Sigmoid.backward at ten random
+    pre-activations, over 20,000 draws of ten from [-6, 6], never exceeds (1/4)^10. The
+    weights are not part of the bound: it is the activations' factor alone."""
+    g = run_page("activations").glued
+    assert g["act_ex_ten_sigmoids"] == float(Fraction(1, 4) ** 10)
+    assert g["act_ex_ten_sigmoids_inverse"] == 4 ** 10
+    assert Sigmoid.backward(np.array(0.0)) == 0.25
+    z = np.random.default_rng(17).uniform(-6, 6, (20_000, 10))
+    assert np.prod(Sigmoid.backward(z), axis=1).max() <= float(Fraction(1, 4) ** 10)
+
+
+@pytest.mark.book
+@pytest.mark.claim("activations-leaky-unit-gets-gradient")
+def test_a_leaky_unit_that_is_off_still_gets_a_gradient_and_comes_back(run_page):
+    """The page's bias gradient is alpha * 4 (four XOR inputs, grad_output 1, alpha = 0.01).
+    By hand, for a unit off on every input, ReLU's gradients are 0 and the leaky ReLU's
+    alpha * x.T @ g and alpha * sum(g). Training the chapter's 2-4-1 network with a
+    LeakyReLU(0.01) hidden layer on XOR for 500 epochs, one hidden unit pushed off (bias -1)
+    on five seeds: that unit's weights and bias change every time. And with the loss
+    -sum(output), which is lower with the unit on, 300 gradient steps of 0.1 switch a leaky
+    unit with bias -1 back on, while the same ReLU unit's weights never move."""
+    assert run_page("activations").glued["act_ex_leaky_grad_bias"] == pytest.approx(0.04)
+    X, y = xor()
+    g = np.ones((4, 1))
+    for activation, slope in ((ReLU(), 0.0), (LeakyReLU(0.01), 0.01)):
+        layer = Layer(2, 1, activation, rng=0, init=1.0)
+        layer.bias[...] = -5.0
+        layer.forward(X)
+        assert np.all(layer.activation_input < 0)
+        _, grad_weights, grad_bias = layer.backward(g)
+        assert np.allclose(grad_weights, slope * X.T @ g, rtol=1e-15, atol=0)
+        assert np.allclose(grad_bias, slope * g.sum(), rtol=1e-15, atol=0)
+
+    for seed in range(5):
+        net = NeuralNetwork([2, 4, 1], [LeakyReLU(0.01), Sigmoid()],
+                            rng=np.random.RandomState(seed))
+        hidden = net.layers[0]
+        hidden.bias[0, 1] = -1.0
+        net.forward(X)
+        assert np.all(hidden.activation_input[:, 1] < 0)
+        w_before, b_before = hidden.weights[:, 1].copy(), hidden.bias[0, 1]
+        train(net, X, y, epochs=500, learning_rate=0.1)
+        assert not np.array_equal(hidden.weights[:, 1], w_before)
+        assert hidden.bias[0, 1] != b_before
+
+    for activation, comes_back in ((LeakyReLU(0.01), True), (ReLU(), False)):
+        layer = Layer(2, 1, activation, rng=0, init=1.0)
+        layer.bias[...] = -1.0
+        w_before = layer.weights.copy()
+        for _ in range(300):
+            layer.forward(X)
+            _, grad_weights, grad_bias = layer.backward(-g)  # d(-sum(output))/d(output)
+            layer.weights -= 0.1 * grad_weights
+            layer.bias -= 0.1 * grad_bias
+        on = bool(np.any(layer.forward(X) > 0))
+        assert on == comes_back
+        assert np.array_equal(layer.weights, w_before) == (not comes_back)

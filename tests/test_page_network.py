@@ -22,6 +22,7 @@ from scratchnet import (
     LeakyReLU,
     NeuralNetwork,
     ReLU,
+    SGD,
     Sigmoid,
     Tanh,
     count_parameters,
@@ -30,7 +31,7 @@ from scratchnet import (
     xor,
 )
 
-from independent import central_difference, claim_block, worst_relative_error
+from independent import central_difference, claim_block, exact_sigmoid, worst_relative_error
 
 PAGE = ROOT / "book" / "network.md"
 BCE = BinaryCrossEntropy()
@@ -437,3 +438,190 @@ def test_save_load_round_trip_is_bit_exact(run_page, tmp_path):
         for a, b in zip(copy.parameters(), net.parameters()):
             assert a.dtype == b.dtype and np.array_equal(a, b)
         assert np.array_equal(copy.forward(X), net.forward(X))
+
+
+# ----------------------------------------------------------------------------- exercises
+
+
+@pytest.mark.book
+@pytest.mark.claim("network-exercise-shapes")
+def test_exercise_shapes_follow_the_closed_form(run_page):
+    """The closed form: with n examples, delta of layer l is (n, n_l), W^T of layer l is
+    (n_l, n_{l-1}), and the weight and bias gradients are (n_{l-1}, n_l) and (1, n_l).
+    The page's glued shapes for [2, 4, 1] on the four XOR inputs are those, its loop
+    matched gradients(); and on ten random networks the chain of products written here
+    has those shapes at every layer and gives the gradients of gradients() to 1e-12."""
+    g = run_page("network").glued
+    n, (n0, n1, n2) = 4, (2, 4, 1)
+    assert g["net_ex_shapes"] == {
+        "delta2": (n, n2), "W2.T": (n2, n1), "delta2 @ W2.T": (n, n1),
+        "ReLU'(z1)": (n, n1), "delta1": (n, n1), "X.T @ delta1": (n0, n1),
+        "column sums": (1, n1)}
+    assert g["net_ex_delta1_shape"] == (n, n1) == g["net_shape_z1"]
+    assert g["net_ex_grad_w1_shape"] == g["net_shape_w1"]
+    assert g["net_ex_grad_b1_shape"] == g["net_shape_b1"]
+    assert g["net_ex_loop_matches"] is True
+    for seed in range(10):
+        net, X, y = random_network(seed)
+        p = net.forward(X)
+        grads, _ = net.gradients(BCE.backward(p, y))
+        sizes, rows = net.layer_sizes, len(X)
+        delta = BCE.backward(p, y) * Sigmoid.backward(net.layers[-1].activation_input)
+        for l in range(len(net.layers), 0, -1):  # l = D, ..., 1, as on the page
+            layer = net.layers[l - 1]
+            assert delta.shape == (rows, sizes[l])
+            grad_w = layer.input.T @ delta
+            grad_b = delta.sum(axis=0, keepdims=True)
+            assert grad_w.shape == (sizes[l - 1], sizes[l]) and grad_b.shape == (1, sizes[l])
+            np.testing.assert_allclose(grad_w, grads[2 * (l - 1)], rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(grad_b, grads[2 * l - 1], rtol=1e-12, atol=1e-15)
+            if l > 1:
+                below = net.layers[l - 2]
+                passed = delta @ layer.weights.T
+                assert passed.shape == (rows, sizes[l - 1])
+                delta = passed * below.activation.backward(below.activation_input)
+
+
+@pytest.mark.book
+@pytest.mark.claim("network-exercise-parameter-formula")
+def test_exercise_parameter_formula_counts_every_array(run_page):
+    """The formula sum (n_{l-1} + 1) n_l, written here, gives the page's glued count for
+    [784, 128, 10] (785 * 128 + 129 * 10), and on 30 random layer-size lists it equals
+    both count_parameters and the number of entries of all the arrays parameters()
+    hands out."""
+    assert run_page("network").glued["net_ex_count_mnist"] == 785 * 128 + 129 * 10
+    rng = np.random.default_rng(15)
+    for _ in range(30):
+        sizes = [int(n) for n in rng.integers(1, 40, size=int(rng.integers(2, 6)))]
+        net = NeuralNetwork(sizes, [ReLU()] * (len(sizes) - 2) + [Sigmoid()], rng=0)
+        formula = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        assert count_parameters(net) == formula == sum(q.size for q in net.parameters())
+
+
+@pytest.mark.book
+@pytest.mark.claim("network-exercise-deeper")
+def test_exercise_deeper_networks_backpropagate_correctly(run_page):
+    """The page's worst error for [2, 4, 4, 1] is below 1e-7; and networks of three to
+    five layers ([2, 4, 4, 1] with other seeds, [2, 4, 4, 4, 1], [3, 5, 4, 3, 2, 1]),
+    built with the unchanged NeuralNetwork, have gradients that agree with a central
+    difference of a cross-entropy written here to within 1e-5 (a bug gives 1e-2). The
+    biases are set to small random numbers, so that no pre-activation sits on ReLU's
+    kink at exactly 0 (the page's pitfall: a deep unit whose inputs are all off)."""
+    assert run_page("network").glued["net_ex_deep_worst"] < 1e-7
+    rng = np.random.default_rng(16)
+    for sizes in ([2, 4, 4, 1], [2, 4, 4, 1], [2, 4, 4, 4, 1], [3, 5, 4, 3, 2, 1]):
+        acts = [ReLU()] * (len(sizes) - 2) + [Sigmoid()]
+        net = NeuralNetwork(sizes, acts, rng=rng, init="he")
+        for layer in net.layers:
+            layer.bias[...] = rng.normal(0.0, 0.1, layer.bias.shape)
+        X = rng.standard_normal((8, sizes[0]))
+        y = rng.integers(0, 2, size=(8, 1)).astype(float)
+        grads, dx = net.gradients(BCE.backward(net.forward(X), y))
+        assert len(grads) == 2 * (len(sizes) - 1)
+
+        def f():
+            return bce(net.forward(X), y)
+
+        for grad, parameter in zip(grads, net.parameters()):
+            assert worst_relative_error(grad, central_difference(f, parameter)) < 1e-5, sizes
+        assert worst_relative_error(dx, central_difference(f, X)) < 1e-5, sizes
+
+
+@pytest.mark.book
+@pytest.mark.claim("network-exercise-in-place")
+def test_exercise_a_rebinding_update_never_moves_the_network(run_page):
+    """The page's largest change is exactly 0 with new arrays and positive in place; on
+    five random networks a rebinding loop written here leaves every parameter bit for
+    bit as it was over five epochs, so the loss is the same at every epoch, while
+    SGD.step changes them and keeps the same array objects in the layers."""
+    g = run_page("network").glued
+    assert g["net_ex_rebound"] == 0.0 and g["net_ex_in_place"] > 0
+    for seed in range(5):
+        net, X, y = random_network(seed)
+        before = [q.copy() for q in net.parameters()]
+        losses = []
+        for _ in range(5):
+            losses.append(bce(net.forward(X), y))
+            grads, _ = net.gradients(BCE.backward(net.forward(X), y))
+            for parameter, grad in zip(net.parameters(), grads):
+                parameter = parameter - 0.5 * grad  # noqa: F841 (the mistake, on purpose)
+        assert all(np.array_equal(a, b) for a, b in zip(net.parameters(), before))
+        assert len(set(losses)) == 1
+        arrays = [layer.weights for layer in net.layers]
+        SGD(0.5).step(net.parameters(), grads)
+        assert all(layer.weights is a for layer, a in zip(net.layers, arrays))
+        assert any(not np.array_equal(a, b) for a, b in zip(net.parameters(), before))
+
+
+@pytest.mark.book
+@pytest.mark.claim("network-exercise-bce-clip")
+def test_exercise_the_formula_fails_where_the_sigmoid_rounds_to_one(run_page):
+    """A 50-digit sigmoid rounds to exactly 1.0 in float64 at z = 38 and above (not
+    yet at z = 37), so 1 - p is 0 there: the formula as written gives nan for the target 1 and
+    inf for the target 0, while BinaryCrossEntropy's gradient stays finite and at most
+    1/(n eps); the page's glued values are these: p = 1, two non-finite results, and
+    1/(2 eps) for the target 0."""
+    g = run_page("network").glued
+    eps = np.finfo(np.float64).eps
+    assert exact_sigmoid(37.0) < 1.0 and exact_sigmoid(38.0) == 1.0
+    assert g["net_ex_edge_p"] == 1.0 and g["net_ex_edge_nonfinite"] == 2
+    assert g["net_ex_edge_clipped_big"] == 1 / (2 * eps)
+    for z in (38.0, 40.0, 100.0, 700.0):
+        p = np.array([[exact_sigmoid(z)]])
+        assert p[0, 0] == 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            assert np.isnan(-(1 / p - 0 / (1 - p)))[0, 0]
+            assert np.isinf(-(0 / p - 1 / (1 - p)))[0, 0]
+    rng = np.random.default_rng(17)
+    for n in (1, 2, 8):
+        p = rng.choice([0.0, 1.0, 1e-300, 1 - 1e-17], size=(n, 1))
+        y = rng.integers(0, 2, size=(n, 1)).astype(float)
+        grad = BCE.backward(p, y)
+        assert np.all(np.isfinite(grad)) and np.all(np.abs(grad) <= 1 / (n * eps) * 1.01)
+
+
+@pytest.mark.book
+@pytest.mark.claim("network-exercise-bce-delta")
+def test_exercise_the_chain_rule_loses_a_saturated_output_and_delta_keeps_it(run_page):
+    """Wherever the sigmoid has rounded to 1 (z from 38 to 700), the chain-rule product
+    dL/dp * sigmoid'(z) for the target 0 is exactly 0, while (p - y)/n from a 50-digit
+    sigmoid is 1/n; BinaryCrossEntropy.delta, on a sigmoid layer given those
+    pre-activations, returns that value. The page's glued values are 0 and 1/2."""
+    g = run_page("network").glued
+    assert g["net_ex_edge_chain"] == 0.0 and g["net_ex_edge_delta"] == 0.5
+    z = np.array([[38.0], [40.0], [100.0], [700.0]])
+    n = len(z)
+    target = np.zeros_like(z)
+    p = Sigmoid.forward(z)
+    assert np.all(BCE.backward(p, target) * Sigmoid.backward(z) == 0.0)
+    layer = Layer(1, 1, Sigmoid(), rng=0)
+    layer.weights[...] = 1.0
+    layer.bias[...] = 0.0
+    layer.forward(z)
+    _, delta = BCE.delta(layer, target)
+    expected = np.array([[exact_sigmoid(float(v)) / n] for v in z[:, 0]])
+    np.testing.assert_allclose(delta, expected, rtol=1e-15)
+    assert np.all(delta == 1 / n)
+
+
+@pytest.mark.book
+@pytest.mark.claim("network-exercise-unit-off", "network-exercise-unit-off-numeric")
+def test_exercise_a_unit_that_is_off_gets_no_gradient(run_page):
+    """An independent route for the changed 2-2-1 example (its weights read from the
+    page): in plain Python floats, the second hidden unit's pre-activation is negative,
+    and the central differences of the plain-Python loss with respect to that unit's
+    bias (its delta), its two incoming weights and its outgoing weight are exactly 0,
+    as the page's glued package values are; the first unit's are not 0 and match the
+    glued values to 1e-8."""
+    g = run_page("network").glued
+    reference = _python_trace(g["set_net_ex_off_example"])
+    assert reference["z1"][1] < 0 < reference["z1"][0]
+    assert g["net_ex_off_z1"] == pytest.approx(reference["z1"][1], abs=1e-12)
+    zero = {"delta1": [1], "dw1": [1, 3], "dw2": [1]}
+    for name, indices in zero.items():
+        for i, value in enumerate(reference[name]):
+            glued = g[f"net_ex_off_{name}_{i}"]
+            if i in indices:
+                assert value == 0.0 and glued == 0.0, (name, i)
+            else:
+                assert abs(value) > 1e-3 and glued == pytest.approx(value, abs=1e-8), (name, i)

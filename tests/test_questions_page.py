@@ -597,3 +597,115 @@ def test_large_scale(q, other):
     assert abs(np.median(saturated[learned]) - np.median(saturated[~learned])) <= 1 / 16
     assert q["q3_saturated_10"] > 0.5
     assert abs(q["q3_saturated_learned"] - q["q3_saturated_failed"]) <= 1 / 16
+
+
+# ------------------------------------------------------------------ exercises
+
+
+@pytest.mark.claim("questions-ex-learning-rate")
+def test_epochs_to_the_threshold_shrink_with_the_learning_rate(q, other):
+    """Tanh with Xavier from 20 other seeds: the page's protocol at 0.1 (from ``other``)
+    against runs at 0.3, 1.0 and 3.0 for 1,000 epochs with the loss at every epoch. Every run
+    reaches the threshold and learns XOR; seed by seed, 0.3 needs 2.8 to 3.2 times fewer
+    epochs and 1.0 needs 9 to 10.5 times fewer (close to the ratio of the rates), while 3.0
+    needs fewer than 25 times as few for some seed (far from thirty). The page's glued
+    ranges and counts meet the same bounds."""
+    seeds = OTHER[:20]
+    at_01 = other[setting("Tanh")].epochs_to_reach(0.1)[:20]
+    assert np.isfinite(at_01).all()
+    bounds = {0.3: (2.8, 3.2), 1.0: (9.0, 10.5)}
+    for rate, key in [(0.3, "03"), (1.0, "1"), (3.0, "3")]:
+        config = Config((2, 4, 1), (Tanh(), Sigmoid()), "xavier", learning_rate=rate,
+                        epochs=1000)
+        result = run_experiments({"tanh": config}, X, Y, seeds, loss_every=1)["tanh"]
+        fewer = at_01 / result.epochs_to_reach(0.1)
+        assert np.isfinite(fewer).all() and result.learned.all(), rate
+        page = (q[f"ex_lr_fewer_min_{key}"], q[f"ex_lr_fewer_max_{key}"])
+        for low, high in [(fewer.min(), fewer.max()), page]:
+            if rate in bounds:
+                assert bounds[rate][0] <= low <= high <= bounds[rate][1], (rate, low, high)
+            else:
+                assert low < 25, (rate, low)
+        assert q[f"ex_lr_rate_{key}_counts"] == [20, 20]
+    assert q["ex_lr_all_reach"] is True and q["set_ex_few_seeds"] == 20
+
+
+def _at_most_one_live(width: int) -> float:
+    """P(at most one of ``width`` units has a weight above 0), each unit dead with
+    probability 1/4: the binomial sum, written out."""
+    return sum(math.comb(width, live) * 0.75 ** live * 0.25 ** (width - live)
+               for live in (0, 1))
+
+
+@pytest.mark.claim("questions-ex-width-dead")
+def test_runs_with_at_most_one_live_unit_never_learn(q, by_width):
+    """The glued probabilities are the binomial sums for 2, 3 and 4 units; on 100 other
+    seeds, at every width from 2 to the page's largest, no ReLU run that starts with at
+    most one live unit (sign rule on the drawn weights) learns, and there are such runs."""
+    for width in (2, 3, 4):
+        assert q[f"ex_width_closed_{width}"] == pytest.approx(_at_most_one_live(width),
+                                                              rel=1e-12)
+    assert _at_most_one_live(2) > _at_most_one_live(3) > _at_most_one_live(4)
+    doomed_runs = 0
+    for width, result in by_width["ReLU"].items():
+        live = width - np.array([dead_at_start(s, width) for s in OTHER])
+        assert not result.learned[live <= 1].any(), width
+        doomed_runs += int(np.sum(live <= 1))
+    assert doomed_runs > 20
+    assert q["ex_width_doomed_learned"] == 0
+    assert q["ex_width_doomed_learned_text"] == "none of them learns"
+
+
+@pytest.mark.claim("questions-ex-width-live")
+def test_more_units_help_runs_with_two_live_units(q, by_width):
+    """On 100 other seeds, counting only the ReLU runs that start with at least two live
+    units: the 95% interval at 2 units lies entirely below the one at the page's largest
+    width; so do the page's intervals."""
+    top = q["set_max_width"]
+    rates = {}
+    for width in (2, top):
+        live = width - np.array([dead_at_start(s, width) for s in OTHER])
+        rates[width] = success_rate(by_width["ReLU"][width].learned[live >= 2])
+    assert rates[2].high < rates[top].low, rates
+    assert counts(q, "ex_width_rest_2").high < counts(q, "ex_width_rest_8").low
+
+
+@pytest.mark.claim("questions-ex-init-scaled-copy")
+def test_he_network_is_a_scaled_xavier_network(q):
+    """From ten seeds, for ReLU and the leaky ReLU: He's weights are Xavier's times sqrt(3)
+    in the first layer and sqrt(5/4) in the second (the formulas sqrt(2 / fan_in) and
+    sqrt(2 / (fan_in + fan_out)) for 2-4-1, worked out by hand), and the output before the
+    sigmoid is Xavier's times their product, to rounding; the glued ratios are these."""
+    first, second = math.sqrt(3), math.sqrt(5 / 4)
+    for activation in (ReLU(), LeakyReLU()):
+        for seed in range(10):
+            nets = {init: NeuralNetwork([2, 4, 1], [activation, Sigmoid()], init=init,
+                                        rng=np.random.RandomState(seed))
+                    for init in ("xavier", "he")}
+            he, xavier = nets["he"].layers, nets["xavier"].layers
+            np.testing.assert_allclose(he[0].weights, first * xavier[0].weights, rtol=1e-12)
+            np.testing.assert_allclose(he[1].weights, second * xavier[1].weights, rtol=1e-12)
+            for net in nets.values():
+                net.forward(X)
+            np.testing.assert_allclose(he[1].activation_input,
+                                       first * second * xavier[1].activation_input,
+                                       rtol=1e-10, atol=1e-15)
+    assert q["ex_init_ratio_1"] == pytest.approx(first, rel=1e-12)
+    assert q["ex_init_ratio_2"] == pytest.approx(second, rel=1e-12)
+    assert q["ex_init_ratio_product"] == pytest.approx(first * second, rel=1e-12)
+
+
+@pytest.mark.claim("questions-ex-init-same-outcome")
+def test_xavier_and_he_mostly_agree_seed_by_seed(q, other):
+    """From 100 other seeds, for ReLU and the leaky ReLU: Xavier and He end with the same
+    outcome from at least 80 seeds, at least 15 more than unrelated outcomes at the same
+    rates would agree on, but not from all; the page's counts meet the same bounds."""
+    for name in ["ReLU", "LeakyReLU"]:
+        xavier = other[setting(name, init="xavier")].learned
+        he = other[setting(name, init="he")].learned
+        same = int(np.sum(xavier == he))
+        chance = xavier.mean() * he.mean() + (1 - xavier.mean()) * (1 - he.mean())
+        for agree, expected in [(same, chance), (q[f"ex_init_same_{name}"],
+                                                 q[f"ex_init_chance_{name}"])]:
+            assert 80 <= agree < 100 and agree >= 100 * expected + 15, (name, agree, expected)
+        assert q[f"ex_init_differ_{name}"] == 100 - q[f"ex_init_same_{name}"] > 0

@@ -38,6 +38,11 @@ SAMPLE = """
 <div class="pasted-md"><table><tr><td>65%</td></tr></table></div>
 <div class="cell_output"><pre>Epoch 9000, Loss: 0.4774</pre></div>
 <table><tr><td>0.25</td></tr></table>
+<div class="exercise admonition" id="xor-plateau"><p class="admonition-title">
+<span class="caption-number">Exercise 13 </span>(The plateau)</p><p>Why 3 of 4?</p></div>
+<div class="solution dropdown admonition"><p class="admonition-title">Solution to
+<a class="reference internal" href="#xor-plateau"> Exercise 13 (The plateau)</a></p>
+<p>It is 7 times larger.</p></div>
 </article>
 <footer>2026</footer>
 """
@@ -45,5 +50,7 @@ SAMPLE = """
 
 def test_the_scan_finds_typed_numbers_and_only_those():
     found = typed_numbers(SAMPLE)
-    assert [f.split(" in ")[0] for f in found] == ["'57%'", "'0.69'", "'0.48'", "'0.25'"]
+    # the numbers of exercises (and links to them) are the book's numbering, not results
+    assert [f.split(" in ")[0] for f in found] == ["'57%'", "'0.69'", "'0.48'", "'0.25'",
+                                                   "'3'", "'7'"]
     assert "alt text" in found[1]

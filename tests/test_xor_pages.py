@@ -35,6 +35,7 @@ X, Y = xor()
 RELU = (ReLU(), Sigmoid())
 TANH = (Tanh(), Sigmoid())
 FRESH = range(1000, 1200)  # seeds no page uses
+DIAG_FEW = range(20)  # the seeds of the diagnosis page's learning-rate exercise
 EPOCHS, LEARNING_RATE = 10000, 0.1
 PLATEAU = 0.75 * math.log(3) - 0.5 * math.log(2)  # the question's form of L*
 
@@ -101,6 +102,20 @@ def fresh_chapter() -> Runs:
 @pytest.fixture(scope="module")
 def fresh_he() -> Runs:
     return Runs((2, 4, 1), RELU, FRESH, init="he")
+
+
+@pytest.fixture(scope="module")
+def fresh_tanh() -> Runs:
+    """Tanh with Xavier initialization from the seeds in FRESH (runs ``[:len(FRESH)]``),
+    then from DIAG_FEW, in one batch."""
+    return Runs((2, 4, 1), TANH, [*FRESH, *DIAG_FEW], init="xavier")
+
+
+@pytest.fixture(scope="module")
+def fresh_wide(diag) -> Runs:
+    """The diagnosis page's wide ReLU network with He initialization, from the seeds in
+    FRESH (runs ``[:len(FRESH)]``), then from DIAG_FEW, in one batch."""
+    return Runs((2, diag["set_wide_units"], 1), RELU, [*FRESH, *DIAG_FEW], init="he")
 
 
 @pytest.fixture(scope="module")
@@ -531,10 +546,6 @@ def test_one_live_relu_unit_cannot_learn_xor(diag, fresh_chapter):
     assert diag["runs_few_live"] > 0 and diag["learn_few_live_text"] == "none of them learns"
 
 
-def _fresh_rate(sizes, activations, init) -> Rate:
-    return Runs(sizes, activations, FRESH, init=init).rate
-
-
 @pytest.mark.claim("xor-diagnosis-rate-he")
 def test_he_beats_the_chapter_init_seed_by_seed(diag, fresh_chapter, fresh_he):
     """He initialization and the chapter's, each trained from the same 200 seeds the pages
@@ -564,25 +575,25 @@ def test_sign_test_helper_on_known_cases():
 
 
 @pytest.mark.claim("xor-diagnosis-rate-wide", "xor-diagnosis-summary-fixes")
-def test_wide_rate_holds_on_other_seeds(diag):
+def test_wide_rate_holds_on_other_seeds(diag, fresh_wide):
     """The wide He-initialized ReLU network on 200 seeds the pages never use: its rate agrees
     with the page's interval and its 95% interval lies above 95% ("nearly every seed")."""
-    fresh = _fresh_rate((2, diag["set_wide_units"], 1), RELU, "he")
+    fresh = success_rate(fresh_wide.learned[:len(FRESH)])
     assert _overlap(_page_interval(diag, "rate_wide"), fresh), fresh
     assert fresh.low > 0.95 and diag["rate_wide_low"] > 0.95
 
 
 @pytest.mark.claim("xor-diagnosis-rate-tanh", "xor-diagnosis-summary-fixes")
-def test_tanh_rate_holds_on_other_seeds(diag):
+def test_tanh_rate_holds_on_other_seeds(diag, fresh_tanh):
     """Tanh with Xavier initialization on 200 seeds the pages never use: its rate agrees with
     the page's interval and its 95% interval lies above 95% ("nearly every seed")."""
-    fresh = _fresh_rate((2, 4, 1), TANH, "xavier")
+    fresh = success_rate(fresh_tanh.learned[:len(FRESH)])
     assert _overlap(_page_interval(diag, "rate_tanh"), fresh), fresh
     assert fresh.low > 0.95 and diag["rate_tanh_low"] > 0.95
 
 
 @pytest.mark.claim("xor-diagnosis-tanh-cannot-die")
-def test_tanh_derivative_is_positive(diag):
+def test_tanh_derivative_is_positive(diag, fresh_tanh):
     """Tanh's derivative equals the closed form 1 - tanh^2 and is positive on a fine grid up
     to |z| = 18; the glued point where it rounds to 0 agrees with the closed-form bound
     (55 ln 2) / 2, where 1 - tanh z falls below half a unit in the last place of 1. In 200
@@ -594,14 +605,14 @@ def test_tanh_derivative_is_positive(diag):
     np.testing.assert_allclose(d, 1 - np.tanh(z) ** 2, rtol=1e-12, atol=0)
     assert np.all(d > 0)
     assert diag["tanh_underflow_z"] == pytest.approx(55 * math.log(2) / 2, abs=0.25)
-    runs = Runs((2, 4, 1), TANH, FRESH, init="xavier")
-    z_end = _z_hidden(runs.batch)                  # (runs, 4 inputs, 4 units)
+    runs, fresh = fresh_tanh, slice(0, len(FRESH))
+    z_end = _z_hidden(runs.batch)[fresh]            # (runs, 4 inputs, 4 units)
     derivative = Tanh().backward(z_end)
     assert np.all(derivative > 0)
     # each input's own loss term, differentiated by hand with respect to each unit's z:
     # (p - y) / 4 * v * tanh'(z), never zero
-    p = runs.outputs[:, :, 0]                       # (runs, 4 inputs)
-    v = runs.batch.weights[1][:, :, 0]              # (runs, 4 units)
+    p = runs.outputs[fresh, :, 0]                   # (runs, 4 inputs)
+    v = runs.batch.weights[1][fresh, :, 0]          # (runs, 4 units)
     per_input = (p - Y[:, 0])[:, :, None] / Y.size * v[:, None, :] * (1 - np.tanh(z_end) ** 2)
     assert np.all(per_input != 0)
 
@@ -685,3 +696,237 @@ def test_the_per_input_loss_helper_matches_the_package():
     """Sanity check of this module's own helper: the per-input loss matches the package's."""
     out = np.array([[0.2], [0.7], [0.6], [0.1]])
     assert _bce_per_input(out, Y).mean() == pytest.approx(BinaryCrossEntropy().forward(out, Y))
+
+
+# --------------------------------------------------------------------------- exercises
+
+
+def _replay_seed42(learning_rate: float, epochs: int) -> Tuple[np.ndarray, NetworkBatch]:
+    """The chapter's run from seed 42 at another learning rate, replayed with the batched
+    trainer (inside a batch with seed 7), the loss recorded at every epoch."""
+    batch = _batch((2, 4, 1), RELU, [42, 7])
+    losses = train_batch(batch, X, Y, epochs, learning_rate, loss_every=1)[:, 0]
+    return losses, batch
+
+
+@pytest.mark.claim("xor-ex-learning-rate")
+def test_learning_rate_changes_the_speed_not_the_plateau(xor_page, seed42):
+    """Seed 42 replayed with the batched trainer at learning rates 1.0 (1,000 epochs) and
+    0.01 (10,000 epochs), and at 0.1 by the replay in chunks of 10 epochs: every run ends
+    with (0, 0), (0, 1) and (1, 0) sharing one output bit for bit. At 1.0 the loss comes
+    within 0.001 of the closed-form plateau 3/4 ln 3 - 1/2 ln 2 at the glued epoch, earlier
+    than at 0.1 (whose 10-epoch records bracket the glued epoch), and ends within 0.001 of
+    it, as the run at 0.1 does; at 0.01 the loss ends more than 0.1 lower than 5,000
+    epochs before, never comes within 0.001 of the plateau and ends the glued gap (over 0.01)
+    above it."""
+    fast, batch = _replay_seed42(1.0, 1000)
+    out = batch.forward(X)[0, :, 0]
+    assert out[0] == out[1] == out[2]
+    assert int(np.argmax(fast < PLATEAU + 1e-3)) == xor_page["xor_ex_lr_near_1"]
+    assert fast[-1] == pytest.approx(xor_page["xor_ex_lr_final_1"], rel=1e-12)
+    assert 0 < fast[-1] - PLATEAU < 1e-3
+    records = seed42["losses"] < PLATEAU + 1e-3
+    first = seed42["epochs"][np.argmax(records)]
+    assert records.any() and first - 10 < xor_page["xor_ex_lr_near_01"] <= first
+    assert xor_page["xor_ex_lr_near_1"] < xor_page["xor_ex_lr_near_01"]
+    assert xor_page["xor_ex_lr_final_01"] == xor_page["xor_seed_final_loss"]
+    assert 0 < xor_page["xor_ex_lr_final_01"] - PLATEAU < 1e-3
+    slow, batch = _replay_seed42(0.01, EPOCHS)
+    out = batch.forward(X)[0, :, 0]
+    assert out[0] == out[1] == out[2]
+    assert not (slow < PLATEAU + 1e-3).any() and xor_page["xor_ex_lr_near_001"] == -1
+    assert slow[-1] < slow[EPOCHS // 2] - 0.1  # still on its way down
+    assert slow[-1] - PLATEAU == pytest.approx(xor_page["xor_ex_lr_gap_001"], rel=1e-9)
+    assert xor_page["xor_ex_lr_gap_001"] > 0.01
+    for key in ("1", "01", "001"):
+        assert xor_page[f"xor_ex_lr_shared_{key}"] is True
+
+
+@pytest.mark.claim("xor-ex-hidden-units")
+def test_hidden_units_after_training(xor_page, seed42):
+    """The replayed run's final hidden layer: units 0, 2 and 3 have z > 0 for (1, 1) and for
+    no other input, unit 1 for no input; its two weights and bias get exactly zero gradient
+    from every input, by finite differences (one-sided at the ReLU kink), not by
+    backpropagation; and the hidden outputs of (0, 0), (0, 1) and (1, 0) are all 0."""
+    net = seed42["network"]
+    net.forward(X)
+    positive = net.layers[0].activation_input > 0
+    assert positive.tolist() == [[False] * 4, [False] * 4, [False] * 4,
+                                 [True, False, True, True]]
+    assert xor_page["xor_ex_units_11_only"] == 3
+    assert xor_page["xor_ex_units_11_only_text"] == "units 0, 2 and 3"
+    assert xor_page["xor_ex_units_never"] == 1
+    assert xor_page["xor_ex_units_never_text"] == "unit 1"
+    assert xor_page["xor_ex_units_accounted"] is True
+    assert np.all(net.layers[0].output[:3] == 0.0)
+    unit_1 = [1, 5, 9]  # weights[0, 1], weights[1, 1], bias[0, 1] in the flattened order
+    for i in range(4):
+        assert np.all(_numerical_gradient(net, i)[unit_1] == 0.0)
+
+
+@pytest.mark.claim("xor-ex-plateau")
+def test_plateau_derivation(xor_page):
+    """The best constant for targets 0, 1, 1 is 2/3 (where the derivative
+    1/(1 - p) - 2/p vanishes, and the minimum of a grid of 999 constants); 3/4 of its mean
+    loss is the closed form 3/4 ln 3 - 1/2 ln 2, which no constant beats; the run ends a
+    little (under 0.001) above it, with the three shared outputs within 0.001 of 2/3."""
+    assert 1 / (1 - 2 / 3) - 2 / (2 / 3) == pytest.approx(0.0, abs=1e-12)
+    p = np.linspace(0.001, 0.999, 999)
+    three = -(np.log(1 - p) + 2 * np.log(p)) / 3
+    assert xor_page["xor_ex_best_constant"] == pytest.approx(p[np.argmin(three)]) == \
+        pytest.approx(2 / 3, abs=1e-3)
+    assert 0.75 * (-(1 / 3) * math.log(1 / 3) - (2 / 3) * math.log(2 / 3)) == \
+        pytest.approx(PLATEAU, rel=1e-12)
+    assert xor_page["xor_ex_plateau"] == pytest.approx(PLATEAU, rel=1e-12)
+    assert 0.75 * three.min() >= PLATEAU
+    gap = xor_page["xor_seed_final_loss"] - PLATEAU
+    assert xor_page["xor_ex_plateau_gap"] == pytest.approx(gap, rel=1e-9) and 0 < gap < 1e-3
+    assert xor_page["xor_seed_pred_00"] == pytest.approx(2 / 3, abs=1e-3)
+
+
+def _learned_on_few(sizes, activations, inits, learning_rate) -> Dict[str, np.ndarray]:
+    """Seeds DIAG_FEW, each init of one architecture in one batch, seeds in reverse order
+    (another batch than the page's): init -> learned, in seed order."""
+    seeds = list(DIAG_FEW)[::-1]
+    batch = NetworkBatch.concatenate([_batch(sizes, activations, seeds, init) for init in inits])
+    train_batch(batch, X, Y, EPOCHS, learning_rate, loss_every=EPOCHS)
+    won = learned(batch.forward(X), Y).reshape(len(inits), len(seeds))[:, ::-1]
+    return dict(zip(inits, won))
+
+
+@pytest.mark.claim("xor-diagnosis-ex-learning-rate")
+def test_larger_learning_rate_on_twenty_seeds(diag, fresh_wide, fresh_tanh):
+    """Seeds 0 to 19 retrained, in other batches than the page's: at learning rate 0.1 the
+    16-unit He network and tanh with Xavier learn from all 20 (trained after the fresh
+    seeds, in their batches), the chapter's configuration and He's from the glued seeds
+    (12 for each) and at 1.0 from exactly the same seeds, seed by seed; the glued Wilson
+    intervals are those of 12 of 20 (written out here, not taken from scratchnet.stats)."""
+    few = slice(len(FRESH), None)
+    assert fresh_wide.learned[few].size == fresh_tanh.learned[few].size == len(DIAG_FEW)
+    assert fresh_wide.learned[few].all() and fresh_tanh.learned[few].all()
+    assert diag["ex_lr_wide_01"] == diag["ex_lr_tanh_01"] == diag["set_ex_lr_seeds"] == 20
+    at_01 = _learned_on_few((2, 4, 1), RELU, ["seed", "he"], LEARNING_RATE)
+    at_1 = _learned_on_few((2, 4, 1), RELU, ["seed", "he"], 1.0)
+    for init, key in [("seed", "chapter"), ("he", "he")]:
+        assert at_01[init].astype(int).tolist() == diag[f"ex_lr_{key}_01_seeds"]
+        assert at_1[init].astype(int).tolist() == diag[f"ex_lr_{key}_1_seeds"]
+        assert np.array_equal(at_01[init], at_1[init])
+        assert diag[f"ex_lr_{key}_same"] == 20
+        k = int(at_1[init].sum())
+        assert diag[f"ex_lr_{key}_1"] == diag[f"ex_lr_{key}_01"] == k == 12
+        z, p = 1.959964, k / 20
+        centre, half = p + z * z / 40, z * math.sqrt(p * (1 - p) / 20 + z * z / 1600)
+        assert diag[f"ex_lr_{key}_1_low"] == pytest.approx((centre - half) / (1 + z * z / 20))
+        assert diag[f"ex_lr_{key}_1_high"] == pytest.approx((centre + half) / (1 + z * z / 20))
+    assert diag["ex_lr_room_text"] == "the chapter's and He's"
+
+
+@pytest.mark.claim("xor-diagnosis-ex-two-units")
+def test_two_unit_solution_by_hand(diag):
+    """The exercise's weights, worked out by hand: hidden units max(0, x1 - x2) and
+    max(0, x2 - x1) are each positive for exactly one input, (1, 0) and (0, 1); the output
+    sigmoid(10 (h0 + h1) - 5) is sigmoid(+5) for the target-1 inputs and sigmoid(-5) for
+    the others, so all four are right, by the margin sigmoid(5) - 1/2."""
+    h = np.maximum(0.0, X @ np.array([[1.0, -1.0], [-1.0, 1.0]]))
+    assert ((h > 0).sum(axis=0) == 1).all()
+    assert (h > 0).tolist() == [[False, False], [False, True], [True, False], [False, False]]
+    score = 10.0 * h.sum(axis=1) - 5.0
+    assert score.tolist() == [-5.0, 5.0, 5.0, -5.0]
+    margin = 1 / (1 + math.exp(-5.0)) - 0.5
+    assert diag["ex_two_margin"] == pytest.approx(margin, rel=1e-9)
+    assert diag["ex_two_correct_text"] == "all four outputs"
+    assert diag["ex_two_each_unit_one_input"] is True
+
+
+def _both_kinds(w: np.ndarray) -> np.ndarray:
+    """Per network (weights (..., 2, units), bias 0): a unit positive for (0, 1) but not
+    (1, 1), and one positive for (1, 0) but not (1, 1)."""
+    w1, w2 = w[..., 0, :], w[..., 1, :]
+    return ((w2 > 0) & (w1 + w2 <= 0)).any(axis=-1) & ((w1 > 0) & (w1 + w2 <= 0)).any(axis=-1)
+
+
+@pytest.mark.claim("xor-diagnosis-ex-wide-start")
+def test_separating_units_at_the_start_closed_form(diag):
+    """Half a million networks drawn from NumPy's default generator (not the pages'
+    RandomState draws): a unit separates (0, 1) from (1, 1) with probability 1/8, and a
+    network of n units has a unit of each kind with probability 1 - 2 (7/8)^n + (3/4)^n,
+    for 4 and 16 units, within 0.005. The page's glued closed forms are these, its
+    intervals contain them, and most wide networks (few narrow ones) have both kinds."""
+    rng = np.random.default_rng(2024)
+    w = rng.standard_normal((500_000, 2, 1))
+    assert np.mean((w[:, 1] > 0) & (w[:, 0] + w[:, 1] <= 0)) == pytest.approx(1 / 8, abs=0.002)
+    for n, key in [(4, "4"), (diag["set_wide_units"], "wide")]:
+        closed = 1 - 2 * (7 / 8) ** n + (3 / 4) ** n
+        share = _both_kinds(rng.standard_normal((200_000 if n == 4 else 50_000, 2, n))).mean()
+        assert share == pytest.approx(closed, abs=0.005)
+        assert diag[f"ex_wide_closed_{key}"] == pytest.approx(closed, rel=1e-12)
+        assert diag[f"ex_wide_both_{key}_low"] <= closed <= diag[f"ex_wide_both_{key}_high"]
+    assert diag["ex_wide_both_wide"] > 0.5 > 0.25 > diag["ex_wide_both_4"]
+
+
+@pytest.mark.claim("xor-diagnosis-ex-wide-not-decisive")
+def test_separating_units_at_the_start_do_not_sort_four_unit_runs(diag, fresh_he):
+    """On 200 seeds the pages never use, the 4-unit He runs are split by whether their
+    starting weights (sign rule, bias 0) have a unit of each kind: the two groups' 95%
+    intervals overlap, as the page's do."""
+    both = _both_kinds(fresh_he.start[0])
+    assert 0 < both.sum() < both.size
+    with_both = success_rate(fresh_he.learned[both])
+    without = success_rate(fresh_he.learned[~both])
+    assert _overlap((with_both.low, with_both.high), without), (with_both, without)
+    (low_with, high_with) = _page_interval(diag, "ex_wide_learn_with")
+    (low_without, high_without) = _page_interval(diag, "ex_wide_learn_without")
+    assert low_with <= high_without and low_without <= high_with
+
+
+@pytest.mark.claim("xor-diagnosis-ex-init-gains")
+def test_activation_gains_for_a_small_signal(diag):
+    """By quadrature, not sampling: for z ~ N(0, 0.1^2), E[max(0, z)^2] / E[z^2] is exactly
+    1/2 (half of a symmetric distribution), and E[tanh(z)^2] / E[z^2] is about 0.98
+    (Gauss-Hermite quadrature with 80 nodes); the page's sampled gains agree within 0.01."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    weights = weights / weights.sum()
+    z = 0.1 * nodes
+    second = np.sum(weights * z ** 2)
+    relu = np.sum(weights * np.maximum(0.0, z) ** 2) / second
+    tanh = np.sum(weights * np.tanh(z) ** 2) / second
+    assert relu == pytest.approx(0.5, rel=1e-9)
+    assert 0.97 < tanh < 0.99
+    assert diag["ex_gain_relu"] == pytest.approx(relu, abs=0.01)
+    assert diag["ex_gain_tanh"] == pytest.approx(tanh, abs=0.01)
+
+
+def _deep_growth(f, sigma2: float, seed: int, width: int = 50, depth: int = 10) -> float:
+    """Mean square of the last pre-activation over the first's, for a stack written out in
+    NumPy (weights N(0, sigma2 / width), biases 0) fed a signal of standard deviation 0.1."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(0, 0.1, (200, width))
+    squares = []
+    for _ in range(depth):
+        z = a @ (rng.standard_normal((width, width)) * math.sqrt(sigma2 / width))
+        squares.append(np.mean(z ** 2))
+        a = f(z)
+    return squares[-1] / squares[0]
+
+
+@pytest.mark.claim("xor-diagnosis-ex-init-deep")
+def test_deep_stacks_keep_or_lose_the_signal(diag):
+    """Thirty stacks per pairing written out in NumPy, from generators the page does not
+    use (Xavier: n sigma^2 = 1, He: n sigma^2 = 2, ten layers of 50 units): the median
+    growth is within a factor of two of 1 for tanh with Xavier and ReLU with He, within a
+    factor of two of 2^-9 for ReLU with Xavier, and between 10 and 128 for tanh with He.
+    The page's one network per pairing lies within the same bounds (a factor of four for
+    ReLU with Xavier)."""
+    relu = lambda z: np.maximum(0.0, z)  # noqa: E731
+    medians = {
+        (name, init): np.median([_deep_growth(f, sigma2, seed) for seed in range(100, 130)])
+        for name, f in [("Tanh", np.tanh), ("ReLU", relu)]
+        for init, sigma2 in [("xavier", 1.0), ("he", 2.0)]
+    }
+    page = {key: diag[f"ex_growth_{key[0]}_{key[1]}"] for key in medians}
+    for growth in (medians, page):
+        assert 0.5 <= growth["Tanh", "xavier"] <= 2 and 0.5 <= growth["ReLU", "he"] <= 2
+        assert 10 < growth["Tanh", "he"] < 128
+    assert 0.5 < medians["ReLU", "xavier"] / 2.0 ** -9 < 2
+    assert 0.25 < page["ReLU", "xavier"] / 2.0 ** -9 < 4
+    assert diag["ex_growth_halving"] == 2.0 ** -9

@@ -33,8 +33,9 @@ VOID = {"img", "br", "hr", "meta", "link", "input", "source", "wbr", "col", "are
 
 
 class _Scanner(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, numbered: frozenset = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
+        self.numbered = numbered  # ids of numbered blocks (exercises): links to them say "Exercise 7"
         self.depth_in_article = 0
         self.stack: List[Tuple[str, bool]] = []   # (tag, skipped) of open elements
         self.skipping = 0
@@ -46,6 +47,8 @@ class _Scanner(HTMLParser):
         if tag in SKIP_TAGS or classes & SKIP_CLASSES:
             return True
         if tag == "a" and ("references.html#" in href or "#equation-" in href):
+            return True
+        if tag == "a" and href.partition("#")[2] in self.numbered:
             return True
         return False
 
@@ -93,7 +96,8 @@ class _Scanner(HTMLParser):
 def typed_numbers(html: str, allowed=frozenset(ALLOWED)) -> List[str]:
     """Every number in the page's reader-visible text that is neither glued nor allowed,
     each with a little context."""
-    scanner = _Scanner()
+    exercises = frozenset(re.findall(r'<div class="exercise[^"]*" id="([^"]+)"', html))
+    scanner = _Scanner(exercises)
     scanner.feed(html)
     found = []
     for where, text in scanner.texts:

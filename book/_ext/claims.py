@@ -158,7 +158,8 @@ def prose_blocks(text: str) -> Iterator[Block]:
 
     Skipped: the front matter, code cells and fenced code, math blocks, directive
     options, tables (they display values; the sentence about them states the
-    result), headings, and the items of *Exercises*/*Questions* sections.
+    result), headings, and the list items of *Exercises*/*Questions* sections (they ask;
+    the prose of a solution there states results like any other).
     """
     lines = text.splitlines()
     i, n = 0, len(lines)
@@ -222,9 +223,10 @@ def prose_blocks(text: str) -> Iterator[Block]:
             yield from flush()
             i += 1
             continue
-        if re.match(r"^\s*(?:\d+\.|[-*+])\s", line):  # a list item starts a block
+        item = re.match(r"^\s*(?:\d+\.|[-*+])\s", line)
+        if item:  # a list item starts a block
             yield from flush()
-        if in_questions:
+        if in_questions and (item or line[:1].isspace()):  # a question and its indented lines
             i += 1
             continue
         if not block:
