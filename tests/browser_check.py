@@ -3,6 +3,7 @@
 Usage::
 
     python tests/browser_check.py _build/html [--screenshots DIR] [--page book/xor.html ...]
+                                  [--browsers N] [--no-axe]
 
 The site is served on 127.0.0.1 (a random free port) and every page (every ``*.html``
 outside folders whose name starts with ``_`` or ``.``) is opened in headless Chromium,
@@ -24,6 +25,19 @@ link      every ``<a href>`` of the rendered page into the site resolves to a fi
           served HTML of the target page
 math      on a page with math (Sphinx marks it with class ``math``), every math element
           was typeset by MathJax (holds an ``mjx-container``) and none is an error
+animation every animated figure (matplotlib's ``to_jshtml`` player: a ``div.animation``
+          with an ``<img id="_anim_img...">`` and an ``<input type=range class=anim-slider>``)
+          shows a frame that decodes; setting the slider to its last frame (its value set,
+          ``input`` and ``change`` dispatched, as the player listens for ``oninput``) shows
+          another frame, setting it back shows the first again, and the slider moves one
+          frame with the keyboard (a real ArrowRight key press, then Home); its frames are
+          data: URIs, so the ``external`` check covers what it requests
+axe       axe-core (``tests/vendor/axe-core/axe.min.js``, injected into the page with
+          Runtime.evaluate: nothing is requested) runs its WCAG 2 A and AA rules (tags
+          ``wcag2a``, ``wcag2aa``) on the whole document in light mode and again in dark
+          mode; every violation fails the page, reported with the rule id, its impact, the
+          modes, how many elements, a short selector of the first ones, axe's help text
+          and, for the first element, what axe measured (a contrast ratio, say)
 load      the page loads and stays where it was opened (a ``<meta http-equiv=refresh>``
           page must arrive at its target instead; it is checked for that only)
 
@@ -65,6 +79,9 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 VIEWPORT = (1280, 900)
 MAX_SCREENSHOT_HEIGHT = 32000  # CSS pixels; a longer page is cut there (and a note says so)
+# axe-core, vendored (tests/vendor/axe-core/README.txt says which release and how to upgrade)
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ("wcag2a", "wcag2aa")  # the WCAG 2.0 A and AA rules; none is left out
 
 
 # --------------------------------------------------------------------------- Chromium
@@ -283,6 +300,24 @@ class Browser:
                 return None
 
 
+@functools.lru_cache(maxsize=None)
+def axe_source() -> str:
+    """The text of the vendored ``axe.min.js``, evaluated in every page checked."""
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def _axe_version() -> str:
+    with contextlib.suppress(OSError):
+        with open(AXE_JS, encoding="utf-8") as f:
+            match = re.search(r"axe v(\S+)", f.read(200))
+            if match:
+                return match.group(1)
+    return "missing"
+
+
+AXE_VERSION = _axe_version()
+
+
 # --------------------------------------------------------------------------- serving
 
 
@@ -388,7 +423,7 @@ def resolve_link(root: Path, base: str, url: str) -> Tuple[Optional[Path], Optio
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str  # console, request, external, image, link, math, load
+    kind: str  # console, request, external, image, link, math, animation, axe, load
     message: str
 
     def __str__(self) -> str:
@@ -410,6 +445,10 @@ class PageReport:
     math_typeset: int = 0
     requests: int = 0
     dark_mode: Optional[bool] = None  # the dark screenshot really shows the dark theme
+    animations: int = 0  # matplotlib jshtml players on the page
+    # axe-core's violations, {mode: {rule id: number of elements}}, per mode it ran in
+    axe: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    axe_seconds: float = 0.0  # injecting axe-core and running it in both modes
     screenshots: List[Path] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -429,6 +468,12 @@ class PageReport:
             facts = (f"{self.images} images, {self.internal_links} internal links, "
                      f"math {self.math_typeset}/{self.math_elements}, "
                      f"{self.requests} requests")
+            if self.animations:
+                facts += f", {self.animations} animations"
+            if self.axe:
+                found = sum(f.kind == "axe" for f in self.failures)
+                facts += (f", axe {'found ' + str(found) if found else 'clean'} in "
+                          f"{'+'.join(self.axe)} ({self.axe_seconds:.1f} s)")
         return f"{status} {self.page}  ({facts}; {self.seconds:.1f} s)"
 
 
@@ -454,6 +499,11 @@ class SiteReport:
     def text(self) -> str:
         lines = [f"{self.browser}: {len(self.pages)} pages of {self.root} "
                  f"in {self.seconds:.1f} s"]
+        axed = [p for p in self.pages if p.axe]
+        if axed:
+            lines[0] += (f" (axe-core {AXE_VERSION}: {sum(p.axe_seconds for p in axed):.1f} s "
+                         f"on {len(axed)} pages, {max(p.axe_seconds for p in axed):.1f} s "
+                         f"at most)")
         for p in self.pages:
             lines.append(p.summary())
             lines += [f"    {f}" for f in p.failures]
@@ -583,6 +633,102 @@ _JS_BACKGROUND = r"""
 """
 
 
+# axe-core's WCAG 2 A and AA rules on the whole document (after axe.min.js was evaluated).
+# resultTypes: only the violations are wanted in full (the other result types keep one
+# element per rule, which makes a run on a long page faster).
+_JS_AXE_RUN = r"""
+(async () => {
+  if (!window.axe || !window.axe.run) return {error: 'axe-core did not load'};
+  const result = await window.axe.run(document, {
+    runOnly: {type: 'tag', values: %s}, resultTypes: ['violations'],
+  });
+  const firstMessage = node => {
+    for (const check of [...node.any, ...node.all, ...node.none])
+      if (check.message) return check.message;
+    return '';
+  };
+  return {
+    violations: result.violations.map(v => ({
+      id: v.id, impact: v.impact || '', help: v.help,
+      targets: v.nodes.map(n => n.target.map(String).join(' >> ')),
+      detail: v.nodes.length ? firstMessage(v.nodes[0]) : '',
+    })),
+  };
+})()
+"""
+
+# matplotlib's to_jshtml players: each one's first frame, then the slider moved to the
+# last frame and back, as a script would (value set, 'input' and 'change' dispatched: the
+# player listens with oninput). The keyboard is tried from Python (_Page.check_players).
+_JS_PLAYERS = r"""
+(async () => {
+  const wait = ms => new Promise(done => setTimeout(done, ms));
+  const players = Array.from(document.querySelectorAll('div.animation'));
+  const found = [];
+  for (const [index, player] of players.entries()) {
+    const img = player.querySelector('img[id^="_anim_img"]');
+    const slider = player.querySelector('input[type="range"].anim-slider');
+    const name = img ? '#' + img.id : `div.animation number ${index + 1}`;
+    const result = {name, problems: [], frames: 0, slider: slider ? slider.id : ''};
+    found.push(result);
+    if (!img || !slider) {
+      result.problems.push('not a to_jshtml player: no ' + (img ? 'anim-slider' : '_anim_img'));
+      continue;
+    }
+    // the player is made in a setTimeout after its script ran; it then shows frame 0
+    for (let i = 0; i < 10 && !img.getAttribute('src'); i++) await wait(100);
+    const decodes = async what => {
+      try { await img.decode(); } catch (e) {
+        result.problems.push(`${what} does not decode (${e.name})`); return false;
+      }
+      if (!img.naturalWidth) { result.problems.push(`${what} has no width`); return false; }
+      return true;
+    };
+    const first = img.getAttribute('src') || '';
+    if (!first) { result.problems.push('shows no frame: its image has no src'); continue; }
+    if (!await decodes('the first frame')) continue;
+    const pause = player.querySelector('button[title="Pause"]');
+    if (pause) pause.click();  // a playing player changes frames by itself
+    const min = parseInt(slider.min || '0', 10), max = parseInt(slider.max || '0', 10);
+    result.frames = max - min + 1;
+    const move = value => {
+      slider.value = String(value);
+      slider.dispatchEvent(new Event('input', {bubbles: true}));
+      slider.dispatchEvent(new Event('change', {bubbles: true}));
+    };
+    move(max);
+    await wait(0);
+    const last = img.getAttribute('src') || '';
+    if (max <= min) {
+      result.problems.push(`its slider has one position only (min ${min}, max ${max})`);
+    } else if (last === first) {
+      result.problems.push(`the slider moved to frame ${max} and the image stayed the same`);
+    } else if (await decodes(`frame ${max}`)) {
+      move(min);
+      await wait(0);
+      if (img.getAttribute('src') !== first)
+        result.problems.push(`the slider moved back to frame ${min}, `
+                             + 'the first frame did not come back');
+    }
+  }
+  return found;
+})()
+"""
+
+# The state of one player, for the keyboard check (the slider's id is the argument).
+_JS_PLAYER_STATE = """
+(() => {
+  const slider = document.getElementById(%s);
+  const img = slider.closest('div.animation').querySelector('img[id^="_anim_img"]');
+  const src = img.getAttribute('src') || '';
+  let hash = 2166136261;  // FNV-1a of the frame's data URI: which frame is shown
+  for (let i = 0; i < src.length; i++) hash = Math.imul(hash ^ src.charCodeAt(i), 16777619);
+  return {value: slider.value, frame: `${src.length}:${hash >>> 0}`,
+          focused: document.activeElement === slider};
+})()
+"""
+
+
 def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -602,6 +748,11 @@ def _console_text(args: List[Dict[str, Any]]) -> str:
     return " ".join(parts)[:500]
 
 
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def _shot_name(page: str, mode: str) -> str:
     return page[: -len(".html")].replace("/", "__") + f".{mode}.png"
 
@@ -610,11 +761,12 @@ class _Page:
     """One page opened in its own browser context (fresh storage, no shared cache)."""
 
     def __init__(self, browser: Browser, root: Path, base: str, page: str,
-                 shots: Optional[Path], timeout: float) -> None:
+                 shots: Optional[Path], timeout: float, axe: bool = True) -> None:
         self.b, self.root, self.base, self.timeout = browser, root, base, timeout
-        self.shots = shots
+        self.shots, self.axe = shots, axe
         self.report = PageReport(page=page, url=urllib.parse.urljoin(base, page))
         self.session = ""
+        self._axe: Dict[str, List[Dict[str, Any]]] = {}  # mode: axe-core's violations
 
     def evaluate(self, expression: str, timeout: Optional[float] = None) -> Any:
         result = self.b.call("Runtime.evaluate", {
@@ -695,9 +847,16 @@ class _Page:
         self.check_images(facts["images"])
         self.check_links(facts["links"])
         self.check_math(facts)
-        if self.shots is not None:
-            self.screenshot("light")
-        self.go_dark()
+        self.check_players()  # each animation is left at its first frame
+        try:
+            if self.shots is not None:
+                self.screenshot("light")
+            self.check_axe("light")
+            self.go_dark()
+            self.evaluate(_JS_ANIMATIONS_DONE)  # colours may fade into the dark theme
+            self.check_axe("dark")
+        finally:
+            self.judge_axe()
         if self.shots is not None:
             self.screenshot("dark")
         self.network_idle(start)
@@ -837,6 +996,90 @@ class _Page:
                 target = path.relative_to(self.root).as_posix()
                 report.fail("link", f"{link['raw']}: no id {fragment!r} in {target}")
 
+    def check_players(self) -> None:
+        """Every matplotlib to_jshtml player on the page loads and its slider moves it."""
+        report = self.report
+        players = self.evaluate(_JS_PLAYERS, timeout=max(self.timeout, 30))
+        report.animations = len(players)
+        for player in players:
+            for problem in player["problems"]:
+                report.fail("animation", f"{player['name']}: {problem}")
+            if not player["problems"] and player["frames"] > 1:
+                problem = self.try_keyboard(player["slider"])
+                if problem:
+                    report.fail("animation", f"{player['name']}: {problem}")
+
+    def try_keyboard(self, slider_id: str) -> Optional[str]:
+        """ArrowRight on the focused slider shows the next frame, Home the first again."""
+        state = _JS_PLAYER_STATE % json.dumps(slider_id)
+        self.evaluate(f"document.getElementById({json.dumps(slider_id)})"
+                      ".focus({preventScroll: true})")
+        before = self.evaluate(state)
+        if not before["focused"]:
+            return "its slider cannot take the keyboard focus"
+        problem = None
+        for key, code in (("ArrowRight", 39), ("Home", 36)):
+            for kind in ("rawKeyDown", "keyUp"):
+                self.b.call("Input.dispatchKeyEvent", {
+                    "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code,
+                    "nativeVirtualKeyCode": code}, self.session)
+            after = self.evaluate(state)
+            if key == "ArrowRight":
+                if after["value"] == before["value"]:
+                    problem = "its slider does not move with the keyboard (ArrowRight)"
+                elif after["frame"] == before["frame"]:
+                    problem = (f"ArrowRight moved its slider to {after['value']}, "
+                               "the frame shown stayed the same")
+                if problem:
+                    break
+            elif after["value"] != before["value"] or after["frame"] != before["frame"]:
+                problem = "Home did not bring its slider back to the first frame"
+        self.evaluate("document.activeElement && document.activeElement.blur()")
+        return problem
+
+    def check_axe(self, mode: str) -> None:
+        """axe-core's WCAG 2 A and AA rules in the page as it is now (light or dark)."""
+        if not self.axe:
+            return
+        t0 = time.monotonic()
+        timeout = max(self.timeout, 60)
+        if not self.evaluate("typeof window.axe === 'object' && !!window.axe.run"):
+            result = self.b.call("Runtime.evaluate", {
+                "expression": axe_source(), "silent": True, "returnByValue": True,
+            }, self.session, timeout=timeout)
+            if "exceptionDetails" in result:
+                self.report.fail("axe", f"axe-core did not load: "
+                                        f"{result['exceptionDetails'].get('text', '')}")
+                return
+        found = self.evaluate(_JS_AXE_RUN % json.dumps(list(AXE_TAGS)), timeout=timeout)
+        self.report.axe_seconds += time.monotonic() - t0
+        if found.get("error"):
+            self.report.fail("axe", found["error"])
+            return
+        self._axe[mode] = found["violations"]
+        self.report.axe[mode] = {v["id"]: len(v["targets"]) for v in found["violations"]}
+
+    def judge_axe(self) -> None:
+        """One failure per rule and set of elements, naming the modes it was found in."""
+        modes: Dict[Tuple[str, Tuple[str, ...]], List[str]] = {}
+        violation: Dict[Tuple[str, Tuple[str, ...]], Dict[str, Any]] = {}
+        for mode, violations in self._axe.items():
+            for v in violations:
+                key = (v["id"], tuple(v["targets"]))
+                modes.setdefault(key, []).append(mode)
+                violation.setdefault(key, v)
+        for key, where in modes.items():
+            v = violation[key]
+            targets = [_short(t, 90) for t in v["targets"][:3]]
+            more = len(v["targets"]) - len(targets)
+            elements = "; ".join(targets) + (f"; and {more} more" if more else "")
+            count = len(v["targets"])
+            detail = f" [{_short(v['detail'], 220)}]" if v["detail"] else ""
+            self.report.fail("axe", f"{v['id']} ({v['impact'] or 'no impact'}) in "
+                                    f"{' and '.join(where)} mode, {count} element"
+                                    f"{'s' if count != 1 else ''}: {elements}: "
+                                    f"{v['help']}{detail}")
+
     def check_math(self, facts: Dict[str, Any]) -> None:
         report = self.report
         report.math_elements, report.math_typeset = facts["math"], facts["mathTypeset"]
@@ -939,6 +1182,11 @@ class _Page:
 # --------------------------------------------------------------------------- the site
 
 
+def _markup_size(path: Path) -> int:
+    """How many tags a page has, roughly (its ``<``s; a data: URI has none)."""
+    return path.read_bytes().count(b"<")
+
+
 def png_size(path: Path) -> Tuple[int, int]:
     """The width and height of a PNG file, from its header."""
     data = path.read_bytes()
@@ -949,7 +1197,8 @@ def png_size(path: Path) -> Tuple[int, int]:
 def check_site(root: Path, *, screenshots: Optional[Path] = None,
                pages: Optional[List[str]] = None, chromium: Optional[str] = None,
                timeout: float = 30.0, progress: Optional[Callable[[str], None]] = None,
-               report_name: str = "report.txt", browsers: int = 1) -> SiteReport:
+               report_name: str = "report.txt", browsers: int = 1,
+               axe: bool = True) -> SiteReport:
     """Serve ``root``, open each page in headless Chromium and report what failed.
 
     ``screenshots``: a folder for ``<page>.light.png`` and ``<page>.dark.png`` (created;
@@ -961,6 +1210,8 @@ def check_site(root: Path, *, screenshots: Optional[Path] = None,
     ``browsers``: how many Chromiums check pages at once, each its own share, one page
     at a time (a page's check is mostly waiting: for the network to go quiet, for
     MathJax, for the screenshots).
+    ``axe``: run axe-core in each page (False only to measure what it costs, or to
+    look at something else quickly: the book's test always runs it).
     """
     if isinstance(browsers, bool) or not isinstance(browsers, int) or browsers < 1:
         raise ValueError(f"browsers must be a positive integer, got {browsers!r}")
@@ -982,7 +1233,10 @@ def check_site(root: Path, *, screenshots: Optional[Path] = None,
             for old in [*screenshots.glob("*.light.png"), *screenshots.glob("*.dark.png")]:
                 old.unlink()
     _anchors.cache_clear()
-    queue = list(reversed(pages))  # list.pop is atomic: each page is taken once
+    # list.pop is atomic: each page is taken once. The pages with the most elements
+    # (axe-core's time grows with them) are taken first, so that no long page is left
+    # for the end while the other Chromiums have nothing more to do.
+    queue = sorted(pages, key=lambda page: (_markup_size(root / page), page))
     done: Dict[str, PageReport] = {}
     versions: List[str] = []
     errors: List[BaseException] = []
@@ -996,7 +1250,8 @@ def check_site(root: Path, *, screenshots: Optional[Path] = None,
                         page = queue.pop()
                     except IndexError:
                         return
-                    report = _Page(browser, root, base, page, screenshots, timeout).run()
+                    report = _Page(browser, root, base, page, screenshots, timeout,
+                                   axe=axe).run()
                     done[page] = report
                     browser.events.clear()
                     if progress:
@@ -1038,6 +1293,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="seconds per page load (default 30)")
     parser.add_argument("--browsers", type=int, default=1,
                         help="Chromiums checking pages at once (default 1)")
+    parser.add_argument("--no-axe", action="store_true",
+                        help="skip axe-core (to measure its cost; the test always runs it)")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file() and not args.pages:
         parser.error(f"{args.site} has no index.html: is it a built site?")
@@ -1047,7 +1304,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         report = check_site(args.site, screenshots=shots, pages=args.pages,
                             chromium=args.chromium, timeout=args.timeout,
                             progress=lambda line: print(line, file=sys.stderr, flush=True),
-                            browsers=args.browsers)
+                            browsers=args.browsers, axe=not args.no_axe)
     except FileNotFoundError as error:  # no Chromium, or no such page
         print(f"browser_check: {error}", file=sys.stderr)
         return 2

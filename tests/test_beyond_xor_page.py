@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -328,6 +329,100 @@ def test_summary_of_the_optimizers(g, draws):
         for key in ["momentum", "rmsprop", "adam"]:
             assert run[key]["final"] < run["sgd"]["final"]
             assert run[key]["test"] - run["sgd"]["test"] < 0.05
+
+
+# --------------------------------------------------------------------------- the animation
+
+
+def _stopped_run(seed: int, stops) -> dict:
+    """The page's plain-SGD run on draw ``seed`` (seed 0: the page's own), trained with
+    ordinary fit calls between the stops (one generator, one optimizer throughout), and
+    the same run in a single fit call. At each stop: the test accuracy and the share of
+    the plane each class gets (on this test's own grid of the plane drawn)."""
+    X_train, X_test, y_train, y_test = _spiral_draw(seed)
+
+    def network():
+        return NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he",
+                             rng=np.random.default_rng(seed + 1))
+
+    once = network()
+    history = fit(once, X_train, y_train, loss=LOSS, optimizer=SGD(0.1), epochs=stops[-1],
+                  batch_size=BATCH, rng=np.random.default_rng(seed + 2))
+    net, generator, optimizer = network(), np.random.default_rng(seed + 2), SGD(0.1)
+    done, losses = 0, []
+    low, high = X_test.min(axis=0) - 0.3, X_test.max(axis=0) + 0.3
+    u, v = np.meshgrid(np.linspace(low[0], high[0], 151), np.linspace(low[1], high[1], 151))
+    grid = np.column_stack([u.ravel(), v.ravel()])
+    accuracies, shares = [], []
+    for stop in stops:
+        if stop > done:
+            losses += fit(net, X_train, y_train, loss=LOSS, optimizer=optimizer,
+                          epochs=stop - done, batch_size=BATCH, rng=generator).loss
+            done = stop
+        accuracies.append(accuracy(net.forward(X_test), y_test))
+        shares.append(np.bincount(net.forward(grid).argmax(axis=1), minlength=3) / len(grid))
+    same = all(np.array_equal(a, b) for a, b in zip(net.parameters(), once.parameters()))
+    return {"same": same and losses == history.loss, "accuracy": np.array(accuracies),
+            "shares": np.array(shares), "stops": np.asarray(stops)}
+
+
+@pytest.fixture(scope="module")
+def stopped_runs(g):
+    return {seed: _stopped_run(seed, g["set_spiral_stops"]) for seed in [0, *OTHER_DRAWS[:2]]}
+
+
+def test_the_animation_is_a_player_in_the_page(g):
+    """Glued as matplotlib's player, with its first frame as a still: one frame per stop,
+    within the size budget, nothing from another origin, and an alt text with no word
+    that states a result."""
+    from claims import RESULT_PATTERN
+
+    html = g["spiral_anim"]["text/html"]
+    assert g["spiral_anim"]["image/png"] and len(html.encode("utf-8")) < 2 * 1024 * 1024
+    assert len(re.findall(r'frames\[\d+\] = "data:image/png;base64,', html)) == len(
+        g["set_spiral_stops"]) == g["set_spiral_frames"]
+    assert not re.search(r"https?://", html)
+    alt = re.search(r'<img id="_anim_img_\w+" alt="([^"]+)"', html).group(1)
+    assert not RESULT_PATTERN.search(alt), alt
+
+
+@pytest.mark.claim("beyond-xor-anim-same-run")
+def test_stopping_for_snapshots_changes_nothing(g, stopped_runs):
+    """Training with ordinary fit calls between the page's stops (one generator and one
+    optimizer throughout) ends with exactly the weights and the per-epoch losses of one
+    fit call, on the page's draw and on two others; the stops start before training and
+    end at the last epoch."""
+    stops = g["set_spiral_stops"]
+    assert stops[0] == 0 and stops[-1] == EPOCHS and np.all(np.diff(stops) > 0)
+    assert g["anim_spiral_same_run"] is True
+    assert all(run["same"] for run in stopped_runs.values())
+
+
+@pytest.mark.claim("beyond-xor-anim-regions")
+def test_the_regions_form_early_then_change_shape(g, stopped_runs):
+    """The page's run, stopped at the page's stops, measured on this test's own grid: at
+    the start one class covers the glued share of the plane (within 2 points) and the test
+    accuracy is the glued one; every class first covers a quarter of the plane at the
+    glued epoch, then keeps between the glued shares (within 2 points); the accuracy first
+    gets half of the way to its final value at the glued epoch. On two other draws the
+    same shape: every class covers a quarter within 4 epochs and keeps more than 15% and
+    less than 55% after, and half the accuracy gain comes within 15 of the 200 epochs."""
+    run = stopped_runs[0]
+    acc, shares, stops = run["accuracy"], run["shares"], run["stops"]
+    assert shares[0].max() == pytest.approx(g["anim_spiral_start_share"], abs=0.02)
+    assert acc[0] == g["anim_spiral_acc_start"] and acc[-1] == g["sgd_test_acc"]
+    assert g["set_spiral_share"] == 0.25
+    each = int(np.argmax(shares.min(axis=1) >= 0.25))
+    assert stops[each] == g["anim_spiral_share_epoch"]
+    assert shares[each:].min() == pytest.approx(g["anim_spiral_share_min"], abs=0.02)
+    assert shares[each:].max() == pytest.approx(g["anim_spiral_share_max"], abs=0.02)
+    assert stops[np.argmax(acc >= (acc[0] + acc[-1]) / 2)] == g["anim_spiral_half_epoch"]
+    for seed in OTHER_DRAWS[:2]:
+        run = stopped_runs[seed]
+        acc, shares, stops = run["accuracy"], run["shares"], run["stops"]
+        each = int(np.argmax(shares.min(axis=1) >= 0.25))
+        assert stops[each] <= 4 and 0.15 < shares[each:].min() and shares[each:].max() < 0.55
+        assert stops[np.argmax(acc >= (acc[0] + acc[-1]) / 2)] <= 15
 
 
 # --------------------------------------------------------------------------- regularization

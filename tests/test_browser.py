@@ -3,7 +3,9 @@
 Two parts:
 
 * the checker on a tiny hand-made site: every check reports the failure it is for, and
-  a clean page passes (fast: one Chromium, a few seconds);
+  a clean page passes (three Chromiums, about 15 s for its 20 pages); the site has matplotlib's
+  own ``to_jshtml`` players (made here) for the animation checks, pages with axe-core
+  violations, and the upstream markup that book/_ext/a11y.py fixes, before and after;
 * the real book (tests/test_browser_book.py).
 
 Without Chromium these tests skip, unless ``SCRATCHNET_BROWSER_TEST=required`` (as
@@ -12,6 +14,7 @@ Without Chromium these tests skip, unless ``SCRATCHNET_BROWSER_TEST=required`` (
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Dict
 
 import pytest
 
+import a11y  # book/_ext/a11y.py (tests/conftest.py puts book/_ext on the path)
 import browser_check
 from browser_check import SiteReport, check_site, png_size, resolve_link, site_pages
 
@@ -64,12 +68,68 @@ MathJax.startup.promise = new Promise(done => setTimeout(() => {
 STYLE = """<style>
 body { font-family: sans-serif; background: #fff; color: #000; }
 html[data-theme=dark] body { background: #111; color: #eee; }
+html[data-theme=dark] a { color: #8cf; }
 </style>"""
 
 
 def page(body: str, head: str = "") -> str:
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title>'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
             f'<link rel="icon" href="data:,">{STYLE}{head}</head><body>{body}</body></html>')
+
+
+def jshtml_player(frames: int = 3, *, frozen: bool = False, accessible: bool = True) -> str:
+    """matplotlib's own ``to_jshtml`` player (a line rising frame by frame; ``frozen``:
+    every frame the same), as a page of the book shows it: without the Font Awesome
+    stylesheet matplotlib links from a CDN (the book renders offline), with a text
+    alternative for its image and, when ``accessible``, a label for its slider."""
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1.2, 1.2), dpi=40)
+    line, = fig.add_subplot().plot([0, 1], [0, 0])
+    fig.axes[0].set_ylim(0, frames)
+    markup = FuncAnimation(fig, (lambda i: None) if frozen else
+                           (lambda i: line.set_ydata([0, i])), frames=frames).to_jshtml()
+    markup, cdn = re.subn(r'<link rel="stylesheet"\s+href="https://[^"]+">', "", markup)
+    assert cdn == 1 and "https://" not in markup, "matplotlib's player changed: look at it"
+    markup = markup.replace('<img id="_anim_img', '<img alt="A line rising" id="_anim_img')
+    if accessible:
+        markup = markup.replace('class="anim-slider"', 'class="anim-slider" aria-label="Frame"')
+    return markup
+
+
+# What Sphinx, docutils, pydata-sphinx-theme and the claims page write, as the book has
+# it, for the axe-core violations that book/_ext/a11y.py fixes (its docstring says how).
+UPSTREAM_MARKUP = (
+    # the theme's sidebar entry with sub-pages
+    '<nav><ul class="nav bd-sidenav"><li class="toctree-l1 has-children"><a '
+    'class="reference internal" href="../index.html">The <code class="docutils literal '
+    'notranslate"><span class="pre">clean</span></code> page</a><details><summary><span '
+    'class="toctree-toggle" role="presentation"><i class="fa-solid fa-chevron-down"></i>'
+    '</span></summary><ul>\n<li class="toctree-l2"><a class="reference internal" '
+    'href="../other.html">Other</a></li>\n</ul>\n</details></li>\n</ul></nav>\n<main>'
+    # autodoc's signature, one parameter a line
+    '<dl class="py function">\n<dt class="sig sig-object py" id="mod.f">\n<span '
+    'class="sig-name descname"><span class="pre">f</span></span><span '
+    'class="sig-paren">(</span>\n\n<dl>\n<dd><em class="sig-param"><span class="n"><span '
+    'class="pre">x</span></span></em>,</dd>\n<dd><em class="sig-param"><span class="n">'
+    '<span class="pre">y</span></span></em>,</dd>\n</dl>\n\n<span class="sig-paren">)'
+    '</span><a class="headerlink" href="#mod.f" title="Link to this definition">#</a></dt>'
+    '\n<dd><p>Adds.</p>\n</dd></dl>\n'
+    # docutils' bibliography, cited once
+    '<p id="id1">As in <a class="reference internal" href="#id9">GBC16</a>.</p>\n'
+    '<div role="list" class="citation-list">\n<div class="citation" id="id9" '
+    'role="doc-biblioentry">\n<span class="label"><span class="fn-bracket">[</span><a '
+    'role="doc-backlink" href="#id1">GBC16</a><span class="fn-bracket">]</span></span>\n'
+    '<p>Ian Goodfellow, Yoshua Bengio, and Aaron Courville. <em>Deep Learning</em>. '
+    'MIT Press, 2016.</p>\n</div>\n</div>\n'
+    # a test's source on the claims page
+    '<details class="claim-test"><summary>Test <code>tests/test_x.py::test_it</code>, '
+    'line 3 (<a class="reference external" href="https://example.org/test_x.py#L3-L4">'
+    'source on GitHub</a>)</summary><div class="highlight"><pre><span></span>def '
+    'test_it(): pass\n</pre></div></details>\n'
+    # matplotlib's player (the slider without a label)
+    '%s</main>')
 
 
 def tiny_site(root: Path, elsewhere: str) -> Path:
@@ -105,6 +165,29 @@ def tiny_site(root: Path, elsewhere: str) -> Path:
             head='<script src="../mathjax.js" defer></script>'),
         "broken/redirect.html": ('<!DOCTYPE html><html><head><meta http-equiv="refresh" '
                                  'content="0; url=gone.html"></head><body></body></html>'),
+        # animations: two good players; a frozen one; one whose script never ran, one
+        # whose frames do not decode and a div.animation that is no player; one whose
+        # slider ignores the keyboard
+        "anim/players.html": page(f"<main>{jshtml_player(3)}{jshtml_player(4)}</main>"),
+        "broken/anim_frozen.html": page(jshtml_player(frozen=True)),
+        "broken/anim_broken.html": page(
+            re.sub(r'<script language="javascript">\s*/\* Instantiate.*?</script>', "",
+                   jshtml_player(), flags=re.S)
+            + re.sub(r"data:image/png;base64,[^\"]+", "data:image/png;base64,AAAA",
+                     jshtml_player())
+            + '<div class="animation"><p>not a player</p></div>'),
+        "broken/anim_keyboard.html": page(
+            jshtml_player() + "<script>document.addEventListener('keydown', e => {"
+            "if (e.target.matches('.anim-slider')) e.preventDefault(); }, true);</script>"),
+        # axe-core: an image without a text alternative; grey text that only the dark
+        # theme makes unreadable
+        "broken/axe.html": page(
+            '<main><img src="../img/dot.png"><p class="faint">faint in the dark</p></main>',
+            head="<style>html[data-theme=dark] .faint { color: #333; }</style>"),
+        # the markup book/_ext/a11y.py fixes, as upstream writes it and as fixed
+        "broken/upstream.html": page(UPSTREAM_MARKUP % jshtml_player(accessible=False)),
+        "a11y/fixed.html": a11y.fix_page(
+            page(UPSTREAM_MARKUP % jshtml_player(accessible=False)))[0],
     }
     for name, text in pages.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -151,8 +234,11 @@ def test_a_clean_page_passes_every_check(tiny: SiteReport) -> None:
     assert index.images == 1
     assert index.internal_links == 4 and index.external_links == 1
     assert index.math_elements == index.math_typeset == 2  # waited for the late MathJax
+    assert index.axe == {"light": {}, "dark": {}}  # axe-core ran in both modes
+    assert index.axe_seconds > 0
     for name in ("other.html", "sub/index.html", "redirect.html"):
         assert tiny.page(name).failures == [], tiny.text()
+    assert tiny.page("redirect.html").axe == {}  # checked for arriving, nothing else
 
 
 def test_a_redirect_page_arrives_at_its_target(tiny: SiteReport) -> None:
@@ -211,6 +297,82 @@ def test_untypeset_math_and_math_errors_are_reported(tiny: SiteReport) -> None:
     assert error == {"math": ["MathJax error: Missing argument for \\frac in \\bad{a}"]}
 
 
+def test_animations_load_and_their_sliders_change_the_frame(tiny: SiteReport) -> None:
+    players = tiny.page("anim/players.html")
+    assert players.failures == [], tiny.text()
+    assert players.animations == 2 and players.images == 2
+    assert players.requests == 1  # the page itself: the frames are data: URIs
+    assert tiny.page("index.html").animations == 0
+
+
+def test_an_animation_that_does_not_load_or_move_is_reported(tiny: SiteReport) -> None:
+    frozen = failures(tiny, "broken/anim_frozen.html")
+    assert set(frozen) == {"animation"}
+    assert frozen["animation"][0].endswith(
+        ": the slider moved to frame 2 and the image stayed the same"), frozen
+    broken = failures(tiny, "broken/anim_broken.html")
+    assert tiny.page("broken/anim_broken.html").animations == 3
+    assert set(broken) == {"animation", "image"}  # the image check sees them too
+    no_script, bad_frames, no_player = broken["animation"]
+    assert no_script.endswith(": shows no frame: its image has no src")
+    assert re.search(r"^#_anim_img\w+: the first frame does not decode", bad_frames)
+    assert no_player == "div.animation number 3: not a to_jshtml player: no _anim_img"
+
+
+def test_an_animation_slider_that_ignores_the_keyboard_is_reported(tiny: SiteReport) -> None:
+    kinds = failures(tiny, "broken/anim_keyboard.html")
+    assert set(kinds) == {"animation"}
+    assert kinds["animation"][0].endswith(
+        ": its slider does not move with the keyboard (ArrowRight)")
+
+
+def test_axe_violations_fail_the_page_in_the_mode_they_are_in(tiny: SiteReport) -> None:
+    report = tiny.page("broken/axe.html")
+    kinds = failures(tiny, "broken/axe.html")
+    assert set(kinds) == {"axe"}
+    image_alt, contrast = kinds["axe"]
+    # rule id, impact, modes, elements (a short selector), axe's help text, the detail
+    assert image_alt == ("image-alt (critical) in light and dark mode, 1 element: img: "
+                         "Images must have alternative text [Element does not have an "
+                         "alt attribute]")
+    assert contrast.startswith("color-contrast (serious) in dark mode, 1 element: p: "
+                               "Elements must meet minimum color contrast ratio thresholds "
+                               "[Element has insufficient color contrast of 1.49")
+    assert report.axe == {"light": {"image-alt": 1},
+                          "dark": {"image-alt": 1, "color-contrast": 1}}
+
+
+def test_the_upstream_markup_fails_axe_and_book_ext_a11y_fixes_it(tiny: SiteReport) -> None:
+    """What Sphinx, docutils, the theme, the claims page and matplotlib write fails
+    exactly the rules book/_ext/a11y.py is for; after its fixes the page passes."""
+    upstream = tiny.page("broken/upstream.html")
+    assert {f.kind for f in upstream.failures} == {"axe"}
+    rules = {"definition-list", "aria-deprecated-role", "aria-required-children",
+             "summary-name", "nested-interactive", "label"}
+    assert upstream.axe == {"light": dict.fromkeys(rules, 1), "dark": dict.fromkeys(rules, 1)}
+    fixed = tiny.page("a11y/fixed.html")
+    assert fixed.failures == [] and fixed.animations == 1, tiny.text()
+    assert fixed.internal_links == upstream.internal_links  # no link lost
+
+
+def test_the_a11y_fixes_say_what_they_did_and_are_idempotent() -> None:
+    text = page(UPSTREAM_MARKUP % '<input id="_anim_slider1" type="range" '
+                                  'class="anim-slider" name="points">')
+    fixed, counts = a11y.fix_page(text)
+    assert counts == {"signature lists": 1, "bibliography roles": 1, "sidebar toggles": 1,
+                      "links in summaries": 1, "animation sliders": 1}
+    assert '<summary aria-label="Pages under The clean page">' in fixed
+    assert ('line 3</summary><p class="summary-links"><a class="reference external" '
+            'href="https://example.org/test_x.py#L3-L4">source on GitHub</a></p>') in fixed
+    assert '<dl role="presentation">\n<dd role="presentation"><em' in fixed
+    assert '<div class="citation" id="id9" role="listitem">' in fixed
+    assert 'class="anim-slider" name="points" aria-label="Animation frame">' in fixed
+    assert a11y.fix_page(fixed) == (fixed, dict.fromkeys(counts, 0))
+    # a slider the page labelled keeps its label
+    labelled = '<input type="range" class="anim-slider" aria-labelledby="cap">'
+    assert a11y.fix_animation_sliders(labelled) == (labelled, 0)
+
+
 def test_light_and_dark_full_page_screenshots(tiny: SiteReport) -> None:
     assert tiny.screenshots is not None
     index = tiny.page("index.html")
@@ -261,8 +423,11 @@ def test_the_command_line_exit_status(chromium: str, tiny: SiteReport,
     args = ["--no-screenshots", "--chromium", chromium, "--page"]
     assert browser_check.main([root, *args, "other.html"]) == 0
     assert "PASSED" in capsys.readouterr().out
-    assert browser_check.main([root, *args, "broken/console.html"]) == 1
-    assert "[console]" in capsys.readouterr().out
+    assert browser_check.main([root, *args, "broken/console.html",
+                               "--page", "broken/axe.html"]) == 1
+    out = capsys.readouterr().out
+    assert "[console]" in out and "[axe] image-alt" in out
+    assert browser_check.main([root, "--no-axe", *args, "broken/axe.html"]) == 0
 
 
 def test_every_page_is_reported_once_in_the_site_s_order(tiny: SiteReport) -> None:

@@ -5,8 +5,10 @@ about 45 % of the time of one on 2 cores, six at once longer again).
 The built book (``built_book``, one build per test run): no console error, no failed
 request, no request to another origin (the book renders offline), every image loads,
 every internal link and #fragment resolves, the math is typeset on every page whose
-source has math; and full-page light and dark screenshots of every page are saved in
-``$SCRATCHNET_SCREENSHOTS`` (default ``_build/screenshots/``) for a person to look at.
+source has math, every animation loads and its slider changes the frame, and axe-core's
+WCAG 2 A and AA rules find nothing on any page in light or in dark mode; and full-page
+light and dark screenshots of every page are saved in ``$SCRATCHNET_SCREENSHOTS``
+(default ``_build/screenshots/``) for a person to look at.
 
 Without Chromium these tests skip, unless ``SCRATCHNET_BROWSER_TEST=required`` (as
 .ci/run sets it), when they fail.
@@ -98,6 +100,28 @@ def test_book_math_is_typeset_where_the_source_has_math(book: SiteReport) -> Non
     for name in [name for name in with_math if name in opened]:
         assert book.page(name).math_elements > 0, f"{name}: math in the source, none in the HTML"
     assert not book.failures("math"), problems(book, "math")
+
+
+@pytest.mark.book
+def test_book_passes_axe_wcag2_a_and_aa_in_light_and_dark_mode(book: SiteReport) -> None:
+    """No violation of axe-core's WCAG 2 A and AA rules on any page, in either mode
+    (book/_ext/a11y.py and book/_static/custom.css fix what upstream gets wrong)."""
+    for report in book.pages:
+        if report.redirect is None:
+            assert set(report.axe) == {"light", "dark"}, f"{report.page}: axe did not run"
+    assert not book.failures("axe"), problems(book, "axe")
+
+
+@pytest.mark.book
+def test_book_animations_load_and_move(book: SiteReport, built_book: Path) -> None:
+    """Every matplotlib player in the served HTML was found and works: it shows a frame
+    that decodes, and its slider (set by script, and by the keyboard) changes the frame."""
+    site = built_book / "_build" / "html"
+    for report in book.pages:
+        served = (site / report.page).read_text(encoding="utf-8")
+        if report.redirect is None:
+            assert report.animations == served.count('<div class="animation">'), report.page
+    assert not book.failures("animation"), problems(book, "animation")
 
 
 @pytest.mark.book

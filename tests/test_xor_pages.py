@@ -17,6 +17,7 @@ How the evidence is independent of the pages:
 from __future__ import annotations
 
 import math
+import re
 from typing import Dict, Tuple
 
 import numpy as np
@@ -690,6 +691,116 @@ def test_summary_of_the_stuck_run(seed42):
     assert out[0] == out[1] == out[2] == pytest.approx(2 / 3, abs=1e-3)
     for i in range(3):
         assert np.all(_numerical_gradient(net, i) == 0.0)
+
+
+# --------------------------------------------------------------------------- animations
+
+
+BUDGET = 2 * 1024 * 1024  # bytes of HTML per animation in a page
+
+
+@pytest.fixture(scope="module")
+def tanh42_run() -> Dict[str, np.ndarray]:
+    """The tanh run from seed 42, replayed with the batched trainer in chunks of 10 epochs,
+    with its outputs and loss at every tenth epoch (as the page's Snapshots keep them)."""
+    batch = _batch((2, 4, 1), TANH, [42], init="xavier")
+    outputs, losses = [], []
+    for _ in range(EPOCHS // 10):
+        outputs.append(batch.forward(X)[0, :, 0].copy())
+        losses.append(train_batch(batch, X, Y, 10, LEARNING_RATE, loss_every=10)[0, 0])
+    return {"epochs": np.arange(0, EPOCHS, 10), "outputs": np.array(outputs),
+            "losses": np.array(losses)}
+
+
+def _right(outputs: np.ndarray) -> np.ndarray:
+    """Per snapshot, how many of the four outputs are on the right side of 0.5."""
+    return ((outputs > 0.5) == (Y[:, 0] == 1)).sum(axis=1)
+
+
+def _from_then_on(ok: np.ndarray) -> int:
+    """The index of the first snapshot from which ``ok`` holds at every later one."""
+    assert ok[-1], "it does not hold at the end"
+    return int(np.flatnonzero(~ok)[-1] + 1) if not ok.all() else 0
+
+
+@pytest.mark.parametrize("key", ["stuck_run_anim", "pair_anim"])
+def test_animations_are_players_in_the_page(diag, key):
+    """Each animation is glued as matplotlib's player (HTML, within the size budget,
+    nothing from another origin) with its first frame as a still (for a page printed or
+    read without the player); it has the page's number of frames; its alt text describes
+    what is drawn, with none of the words that state a result (an alt text carries no
+    claim mark)."""
+    from claims import RESULT_PATTERN
+
+    glued = diag[key]
+    html = glued["text/html"]
+    assert glued["image/png"] and len(html.encode("utf-8")) < BUDGET
+    assert f"var frames = new Array({diag['set_anim_frames']});" in html
+    embedded = re.findall(r'frames\[\d+\] = "data:image/png;base64,', html)
+    assert len(embedded) == diag["set_anim_frames"]
+    assert not re.search(r"https?://", html)
+    alt = re.search(r'<img id="_anim_img_\w+" alt="([^"]+)"', html).group(1)
+    assert not RESULT_PATTERN.search(alt), alt
+
+
+@pytest.mark.claim("xor-diagnosis-anim-stuck-run")
+def test_the_stuck_run_frame_by_frame(diag, seed42):
+    """The chapter's run replayed in chunks of 10 epochs with the batched trainer, checked
+    at every snapshot (each frame of the animation is one of them): the glued unit has
+    z <= 0, so output 0, for every input at every snapshot; before the glued split epoch
+    every output is within the glued distance of 0.5; at the end the output for (1, 1) is
+    near 0, the other three rise together above 0.6, and the 0.5 line cuts the diagonal
+    once, between (0, 0) and (1, 1), and not the anti-diagonal. The loss stays within the
+    glued tolerance of L* from the glued epoch on (and not from the snapshot before);
+    from then on every live unit has z > 0 for (1, 1) and z <= 0 for (0, 0), and a z
+    above 0 for (0, 1) or (1, 0) only up to the glued epoch and below a twentieth of
+    their z for (1, 1)."""
+    z, out, epochs, losses = seed42["z"], seed42["outputs"], seed42["epochs"], seed42["losses"]
+    dead = diag["dead_unit_index"]
+    assert np.all(z[:, :, dead] <= 0) and diag["anim_dead_every_snapshot"] is True
+    before = epochs < diag["split_epoch"]
+    assert before.sum() > 10
+    assert np.abs(out[before] - 0.5).max() == pytest.approx(diag["anim_together_before_split"],
+                                                             rel=1e-9)
+    assert diag["anim_together_before_split"] < diag["set_split_gap"]
+    assert out[-1, 3] < 0.01 and np.all(out[-1, :3] > 0.6)
+    assert np.all(out[-1, :3] > out[np.argmax(~before), :3])
+    crossings, above = _crossings(seed42["network"], (0, 0), (1, 1))
+    assert crossings == 1 and above[0] and not above[-1]
+    assert _crossings(seed42["network"], (0, 1), (1, 0))[0] == 0
+    tol = diag["set_anim_plateau_tol"]
+    assert tol == 0.01
+    on = _from_then_on(np.abs(losses - PLATEAU) < tol)
+    assert epochs[on] == diag["anim_plateau_epoch"] > diag["split_epoch"]
+    live = np.arange(z.shape[2]) != dead
+    later = z[on:][:, :, live]                       # (snapshots, inputs, live units)
+    assert np.all(later[:, 3] > 0) and np.all(later[:, 0] <= 0)
+    creeping = (later[:, 1:3] > 0).any(axis=(1, 2))
+    assert creeping.any() and epochs[on:][creeping].max() == diag["creep_last_epoch"]
+    assert later[:, 1:3].max() < 0.05 * later[:, 3].min()
+
+
+@pytest.mark.claim("xor-diagnosis-anim-pair")
+def test_the_two_runs_frame_by_frame(diag, seed42, tanh42_run):
+    """Both runs from seed 42 replayed in chunks of 10 epochs with the batched trainer,
+    checked at every snapshot: the tanh run has all four outputs on the right side of
+    0.5 at every snapshot from the glued epoch on, and not at the one before; its loss
+    there is below the plateau and falls below 0.01 by the end, with a band of low output
+    along the diagonal at the end (0.5 crossed twice on the anti-diagonal). The chapter's
+    run never has more than the glued number (three) right, and its loss ends within
+    0.01 of the plateau."""
+    right = _right(tanh42_run["outputs"])
+    on = _from_then_on(right == 4)
+    assert tanh42_run["epochs"][on] == diag["anim_tanh_right_epoch"] and on > 0
+    losses = tanh42_run["losses"]
+    assert losses[on] < PLATEAU and losses[-1] < 0.01
+    batch = _batch((2, 4, 1), TANH, [42], init="xavier")
+    train_batch(batch, X, Y, EPOCHS, LEARNING_RATE, loss_every=EPOCHS)
+    crossings, above = _crossings(batch.network(0), (0, 1), (1, 0))
+    assert crossings == 2 and above[0] and above[-1]
+    stuck_right = _right(seed42["outputs"])
+    assert stuck_right.max() == diag["anim_stuck_most_right"] == 3
+    assert abs(seed42["losses"][-1] - PLATEAU) < 0.01
 
 
 def test_the_per_input_loss_helper_matches_the_package():
