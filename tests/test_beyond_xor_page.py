@@ -438,14 +438,21 @@ def _boundary(network, X, resolution=80, margin=0.2):
     return changes / (2 * resolution * (resolution - 1))
 
 
-def _regularization_run(seed: int) -> dict:
-    """The page's regularization experiment on draw ``seed``."""
+def _noisy_draw(seed: int):
+    """The regularization experiment's data on draw ``seed``: 120 training points, a fifth
+    of their labels flipped to another class (at the indices ``flipped``), 2000 held out."""
     rng = np.random.default_rng(seed)
     X, labels = spirals(120 + 2000, noise=NOISE, rng=rng)
     X_small, X_holdout, y_small, y_holdout = train_test_split(X, labels, test_size=2000, rng=rng)
     flipped = rng.choice(120, size=24, replace=False)
     y_noisy = y_small.copy()
     y_noisy[flipped] = (y_small[flipped] + rng.integers(1, 3, 24)) % 3
+    return X_small, X_holdout, y_small, y_holdout, y_noisy, flipped
+
+
+def _regularization_run(seed: int) -> dict:
+    """The page's regularization experiment on draw ``seed``."""
+    X_small, X_holdout, y_small, y_holdout, y_noisy, flipped = _noisy_draw(seed)
     out = {}
     for key, l2 in [("noreg", 0.0), ("l2", 1e-3)]:
         net = NeuralNetwork([2, 200, 3], [ReLU(), Identity()], init="he",
@@ -866,12 +873,7 @@ def test_exercise_adam_without_correction_falls_faster_at_first_on_other_draws(g
 def _lambda_draw(seed: int) -> dict:
     """The exercise's shorter regularization runs (500 epochs, four lambdas, early
     stopping on a validation set of 500 held-out points) on draw ``seed``."""
-    rng = np.random.default_rng(seed)
-    X, labels = spirals(120 + 2000, noise=NOISE, rng=rng)
-    X_small, X_holdout, y_small, y_holdout = train_test_split(X, labels, test_size=2000, rng=rng)
-    flipped = rng.choice(120, size=24, replace=False)
-    y_noisy = y_small.copy()
-    y_noisy[flipped] = (y_small[flipped] + rng.integers(1, 3, 24)) % 3
+    X_small, X_holdout, _, y_holdout, y_noisy, _ = _noisy_draw(seed)
     val, rest = (X_holdout[:500], y_holdout[:500]), (X_holdout[500:], y_holdout[500:])
 
     def trained(epochs, l2=0.0, validation=None):
