@@ -547,6 +547,17 @@ def test_mini_batches_win_per_epoch_on_other_draws(g, draws):
         assert run["adam"]["final"] * 2 < run["full"]["final"]
 
 
+def _adam_loss(X: np.ndarray, labels: np.ndarray, seed: int, batch_size: int,
+               epochs: int) -> float:
+    """The training loss after Adam trains a fresh network (from ``seed + 1``, batches
+    shuffled from ``seed + 2``) for ``epochs`` epochs of ``batch_size``."""
+    net = NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he",
+                        rng=np.random.default_rng(seed + 1))
+    fit(net, X, labels, loss=LOSS, optimizer=Adam(0.01), epochs=epochs,
+        batch_size=batch_size, rng=np.random.default_rng(seed + 2))
+    return LOSS(net.forward(X), labels)
+
+
 def _race(seed: int, equal_epochs: int) -> dict:
     """Training losses of Adam: mini-batches for ``equal_epochs`` epochs, full batches
     for as many epochs and for as many steps, on a fresh draw ``seed``."""
@@ -554,11 +565,7 @@ def _race(seed: int, equal_epochs: int) -> dict:
     steps = equal_epochs * math.ceil(len(X) / BATCH)
 
     def loss_after(batch_size, epochs):
-        net = NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he",
-                            rng=np.random.default_rng(seed + 1))
-        fit(net, X, labels, loss=LOSS, optimizer=Adam(0.01), epochs=epochs,
-            batch_size=batch_size, rng=np.random.default_rng(seed + 2))
-        return LOSS(net.forward(X), labels)
+        return _adam_loss(X, labels, seed, batch_size, epochs)
 
     return {"mini": loss_after(BATCH, equal_epochs),
             "full_epochs": loss_after(len(X), equal_epochs),
@@ -956,11 +963,7 @@ def test_exercise_batch_sizes_on_other_draws(g):
         assert len(X_train) == 450
 
         def loss_after(batch_size, epochs):
-            net = NeuralNetwork([2, HIDDEN, 3], [ReLU(), Identity()], init="he",
-                                rng=np.random.default_rng(seed + 1))
-            fit(net, X_train, y_train, loss=LOSS, optimizer=Adam(0.01), epochs=epochs,
-                batch_size=batch_size, rng=np.random.default_rng(seed + 2))
-            return LOSS(net.forward(X_train), y_train)
+            return _adam_loss(X_train, y_train, seed, batch_size, epochs)
 
         per_epoch = [loss_after(size, 5) for size in sizes]
         per_step = [loss_after(size, 45 // math.ceil(450 / size)) for size in sizes]
