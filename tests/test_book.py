@@ -5,6 +5,7 @@ that build)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -23,15 +24,34 @@ def executed_pages(log: str) -> list[str]:
 # On a book of two tiny pages that import scratchnet: what is tested is the build's
 # bookkeeping (book/_ext/book_guard.py), which does not depend on the pages' size.
 
+# Each page leaves a file and waits for the other's, so the first build only gets past
+# them if it runs the two pages at once (book/_ext/page_runner.py), as it does on two cores.
+RENDEZVOUS = """```{{code-cell}} ipython3
+:tags: [remove-cell]
+import pathlib, time
+pathlib.Path("{me}.started").touch()
+for _ in range(600):
+    if pathlib.Path("{other}.started").exists():
+        break
+    time.sleep(0.1)
+else:
+    raise RuntimeError("page {other} did not run while page {me} did")
+```
+"""
 TINY_PAGES = {
-    "one": "```{code-cell} ipython3\nimport scratchnet\nprint(scratchnet.__version__)\n```\n",
-    "two": "```{code-cell} ipython3\nfrom scratchnet import xor\nprint(xor()[1].ravel())\n```\n",
+    "one": RENDEZVOUS.format(me="one", other="two")
+    + "```{code-cell} ipython3\nimport scratchnet\nprint(scratchnet.__version__)\n```\n",
+    "two": RENDEZVOUS.format(me="two", other="one")
+    + "```{code-cell} ipython3\nfrom scratchnet import xor\nprint(xor()[1].ravel())\n```\n",
 }
 
 
 @pytest.fixture(scope="module")
 def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The book's configuration, extensions and package with two tiny pages, built once."""
+    """The book's configuration, extensions and package with two tiny pages, built once:
+    both pages run, at the same time, and myst-nb takes them from the cache."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("the pages run one at a time on a machine with one core")
     root = tmp_path_factory.mktemp("tiny_book")
     copy_sources(root, ["_config.yml", "scratchnet", "pyproject.toml", "book/_ext",
                         "book/_static", "book/references.bib"])
@@ -44,7 +64,20 @@ def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert sorted(executed_pages(result.stdout)) == [
         str(root / "book" / "one.md"), str(root / "book" / "two.md")]
+    assert "Executing notebook" not in result.stdout  # myst-nb ran nothing itself
+    assert len(re.findall(r"Using cached notebook", result.stdout)) == len(TINY_PAGES)
     return root
+
+
+def test_the_saved_notebooks_are_the_executed_ones(tiny_book: Path) -> None:
+    """``_build/jupyter_execute`` holds each page with its outputs (book_fixes.py, fix 3),
+    which the page tests and the determinism check read."""
+    import nbformat
+
+    saved = nbformat.read(tiny_book / "_build" / "jupyter_execute" / "book" / "two.ipynb", 4)
+    printed = [out["text"] for cell in saved.cells if cell.cell_type == "code"
+               for out in cell.get("outputs", []) if out.get("output_type") == "stream"]
+    assert printed == ["[0. 1. 1. 0.]\n"]
 
 
 def test_nothing_changed_rebuild_executes_nothing(tiny_book: Path) -> None:

@@ -1,4 +1,4 @@
-"""Sphinx extension with two workarounds for upstream bugs in the book's toolchain.
+"""Sphinx extension with three workarounds for upstream bugs in the book's toolchain.
 
 1. **Merged output streams, stored once, joined exactly.** With ``nb_merge_streams``
    myst-nb merges a cell's printed chunks into one block for the HTML, but its ``coalesce_streams``
@@ -15,6 +15,13 @@
    the second ``const`` throws a SyntaxError in the browser. Duplicates are dropped from
    the page's script list (fixed upstream in sphinx-doc/sphinx#13402, Sphinx 8).
 
+3. **The executed notebook saved in cache mode.** With ``execute_notebooks: cache``
+   (book/_ext/page_runner.py) myst-nb's cache client merges the outputs into a *copy* of
+   the notebook, renders the page from the copy, and then saves the notebook it read,
+   without outputs, to ``_build/jupyter_execute`` (myst-nb 1.4.0: ``sphinx_.py`` writes
+   ``notebook``, not ``nb_client.notebook``). Here the merged cells are put back into the
+   notebook myst-nb read, so the saved notebook is the executed one.
+
 ``tests/determinism_checks.py`` and ``tests/test_browser.py`` fail without them.
 """
 
@@ -23,6 +30,7 @@ from __future__ import annotations
 from typing import Any, List
 
 from myst_nb.core import render, utils
+from myst_nb.core.execute.cache import NotebookClientCache
 from sphinx.application import Sphinx
 
 
@@ -48,6 +56,21 @@ def coalesce_streams_in_place(outputs: List[Any]) -> List[Any]:
     return outputs
 
 
+_start_cache_client = NotebookClientCache.start_client
+
+
+def start_cache_client_in_place(client: NotebookClientCache) -> None:
+    """myst-nb's cache client, with the cached outputs merged into the notebook it read."""
+    read = client.notebook
+    _start_cache_client(client)
+    merged = client.notebook
+    if merged is not read:
+        read.cells[:] = merged.cells
+        read.metadata.clear()
+        read.metadata.update(merged.metadata)
+        client._notebook = read
+
+
 def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
                            context: dict, doctree: Any) -> None:
     scripts = context.get("script_files")
@@ -71,5 +94,6 @@ def setup(app: Sphinx) -> dict:
             "function; check whether this workaround is still needed"
         )
     render.coalesce_streams = coalesce_streams_in_place
+    NotebookClientCache.start_client = start_cache_client_in_place
     app.connect("html-page-context", drop_duplicate_scripts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

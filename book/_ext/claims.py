@@ -35,6 +35,7 @@ The functions below are used both by the Sphinx extension (``setup``) and by
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import html
 import re
@@ -106,7 +107,16 @@ def _claim_ids(decorator: ast.expr) -> Optional[List[str]]:
 
 
 def claim_tests(root: Path) -> Dict[str, List[ClaimTest]]:
-    """Every test under ``root/tests`` marked with a claim, by claim id."""
+    """Every test under ``root/tests`` marked with a claim, by claim id.
+
+    The test files are parsed once for each content they have (a build asks for every
+    page it writes); the result is shared, so it must not be changed.
+    """
+    return _claim_tests(Path(root), tests_digest(root))
+
+
+@functools.lru_cache(maxsize=4)
+def _claim_tests(root: Path, digest: str) -> Dict[str, List[ClaimTest]]:
     found: Dict[str, List[ClaimTest]] = {}
     for path in sorted((root / "tests").glob("test_*.py")):
         text = path.read_text(encoding="utf-8")
