@@ -24,7 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, List, Optional, Tuple
 
 from sphinx.application import Sphinx
@@ -41,8 +41,11 @@ def notebook_pages(env: BuildEnvironment, docnames: List[str]) -> List[Tuple[str
     from myst_nb.core.read import create_nb_reader
 
     pages = []
+    excluded = env.mystnb_config.execution_excludepatterns
     for docname in docnames:
         path = env.doc2path(docname)
+        if any(PurePosixPath(Path(path).as_posix()).match(p) for p in excluded):
+            continue  # excluded from execution: myst-nb leaves it as it is
         text = Path(path).read_text(encoding="utf-8")
         reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
         if reader is not None:
