@@ -21,8 +21,10 @@ keep one core busy long after the other has run out of pages.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any, List, Optional, Tuple
@@ -53,15 +55,18 @@ def notebook_pages(env: BuildEnvironment, docnames: List[str]) -> List[Tuple[str
     return pages
 
 
-def execute(path: str, notebook: Any, timeout: Optional[int],
-            allow_errors: bool) -> Tuple[Any, float, Optional[str]]:
-    """Run ``notebook`` (the page at ``path``) in a fresh kernel, in the page's folder,
-    as myst-nb does. Returns the executed notebook, the seconds it took and, if a cell
-    failed, its traceback. Runs in a worker process."""
+def execute(path: str, notebook: Any, timeout: Optional[int], allow_errors: bool,
+            in_temp: bool) -> Tuple[Any, float, Optional[str]]:
+    """Run ``notebook`` (the page at ``path``) in a fresh kernel, in the page's folder
+    (or a temporary one, with myst-nb's ``execution_in_temp``), as myst-nb does. Returns
+    the executed notebook, the seconds it took and, if a cell failed, its traceback.
+    Runs in a worker process."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    result = single_nb_execution(notebook, cwd=str(Path(path).parent), timeout=timeout,
-                                 allow_errors=allow_errors, meta_override=True)
+    with (tempfile.TemporaryDirectory() if in_temp
+          else contextlib.nullcontext(str(Path(path).parent))) as cwd:
+        result = single_nb_execution(notebook, cwd=cwd, timeout=timeout,
+                                     allow_errors=allow_errors, meta_override=True)
     return result.nb, result.time, result.exc_string if result.err else None
 
 
@@ -91,7 +96,8 @@ def run_pages(app: Sphinx, env: BuildEnvironment, docnames: List[str]) -> None:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(execute, path, notebook, config.execution_timeout,
-                               config.execution_allow_errors) for path, notebook in pages]
+                               config.execution_allow_errors, config.execution_in_temp)
+                   for path, notebook in pages]
         for (path, _), future in zip(pages, futures):
             notebook, seconds, failure = future.result()
             if failure is not None:
