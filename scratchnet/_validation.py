@@ -66,10 +66,14 @@ def check_finite(x: np.ndarray, name: str, block: int = 1 << 18) -> None:
     Large arrays are checked ``block`` numbers at a time, so the check needs a small
     temporary instead of a boolean copy of the whole array.
     """
-    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or an overflowing sum
-        if math.isfinite(np.add.reduce(x, axis=None)):
-            return  # one pass, no temporary (a sum that overflows is checked below instead)
     flat = np.ravel(x)  # a view for the contiguous arrays that matter here
+    if flat.size <= block:
+        if np.isfinite(flat).all():  # a small temporary: faster than entering np.errstate
+            return
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or an overflowing sum
+            if math.isfinite(np.add.reduce(flat)):
+                return  # one pass, no temporary (a sum that overflows is checked below instead)
     for begin in range(0, flat.size, block):
         if not np.isfinite(flat[begin:begin + block]).all():
             bad = int(flat.size - np.count_nonzero(np.isfinite(flat)))
