@@ -584,7 +584,7 @@ def setup(app):  # noqa: C901 (the Sphinx glue, kept in one place)
                     entry += evidence
                     if builder.format == "html":
                         # plain text: highlighted, the page's tests are ~70,000 elements,
-                        # which triple the browser check's time on this page
+                        # which more than double axe-core's time on this page
                         code = builder.highlighter.highlight_block(test.source, "text")
                         url = test_url(test)
                         link_html = (f' (<a class="reference external" href="{html.escape(url)}">'
