@@ -146,6 +146,18 @@ def test_a_nan_beyond_the_first_checked_block_is_found():
         network.forward(x)
 
 
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_finite_values_whose_sum_overflows_are_finite(size):
+    # a small array is tested element by element; a large one is first added up, and a
+    # sum that overflows must send it to the element check, not refuse it
+    block = inspect.signature(check_finite).parameters["block"].default
+    x = np.full(4 if size == "small" else block + 10, 1e308)
+    check_finite(x, "x")
+    x[-1] = -np.inf
+    with pytest.raises(ValueError, match=r"^x must be finite, got 1 NaN or infinite value\(s\)$"):
+        check_finite(x, "x")
+
+
 def saved_file_with(tmp_path, **changes):
     """A network file written by save, with some of its fields replaced."""
     from scratchnet import save
