@@ -66,14 +66,15 @@ def check_finite(x: np.ndarray, name: str, block: int = 1 << 18) -> None:
     Large arrays are checked ``block`` numbers at a time, so the check needs a small
     temporary instead of a boolean copy of the whole array.
     """
-    flat = np.ravel(x)  # a view for the contiguous arrays that matter here
-    if flat.size <= block:
-        if np.isfinite(flat).all():  # a small temporary: faster than entering np.errstate
+    x = np.asarray(x)
+    if x.size <= block:
+        if np.count_nonzero(np.isfinite(x)) == x.size:  # faster than .all() or np.errstate
             return
     else:
         with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or an overflowing sum
-            if math.isfinite(np.add.reduce(flat)):
+            if math.isfinite(np.add.reduce(x, axis=None)):
                 return  # one pass, no temporary (a sum that overflows is checked below instead)
+    flat = x.ravel()  # a view for the contiguous arrays that matter here
     for begin in range(0, flat.size, block):
         if not np.isfinite(flat[begin:begin + block]).all():
             bad = int(flat.size - np.count_nonzero(np.isfinite(flat)))

@@ -184,7 +184,7 @@ class Sigmoid(Activation):
 
     @staticmethod
     def forward(x: np.ndarray) -> np.ndarray:
-        return np.exp(-np.logaddexp(0, -x))  # logaddexp(0, -x) = log(1 + exp(-x))
+        return np.exp(-np.logaddexp(0.0, -x))  # logaddexp(0, -x) = log(1 + exp(-x))
 
     @staticmethod
     def backward(x: np.ndarray) -> np.ndarray:

@@ -162,12 +162,12 @@ class BinaryCrossEntropy(Loss):
     def value(self, output: np.ndarray, target: np.ndarray) -> float:
         """``-mean(y log p + (1 - y) log(1 - p))`` (unchecked)."""
         p = clip_probability(output)
-        return mean_over_outputs(-(target * np.log(p) + (1 - target) * np.log1p(-p)))
+        return mean_over_outputs(-(target * np.log(p) + (1.0 - target) * np.log1p(-p)))
 
     def gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """dL/dp = ``-(y / p - (1 - y) / (1 - p)) / n`` (unchecked)."""
         p = clip_probability(output)
-        return -(target / p - (1 - target) / (1 - p)) / outputs_per_run(p)
+        return -(target / p - (1.0 - target) / (1.0 - p)) / outputs_per_run(p)
 
     def delta(self, layer: "Layer", target: np.ndarray) -> tuple[float, np.ndarray]:
         """Loss and dL/dz; after a sigmoid, simply ``(p - y) / n``.
