@@ -222,8 +222,9 @@ def runs_of(finite_per_run: np.ndarray) -> str:
     """``"runs 3, 17 and 40"``: the runs whose value is not finite (at most 5 named)."""
     bad = np.flatnonzero(~np.isfinite(finite_per_run) if finite_per_run.dtype.kind == "f"
                          else ~finite_per_run)
-    named = ", ".join(str(r) for r in bad[:5]) + (f" and {bad.size - 5} more" if bad.size > 5 else "")
-    return f"run{'s' if bad.size > 1 else ''} {named}"
+    named = [str(r) for r in bad[:5]] + ([f"{bad.size - 5} more"] if bad.size > 5 else [])
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"run{'s' if bad.size > 1 else ''} {listed}"
 
 
 def learned(outputs: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.ndarray:

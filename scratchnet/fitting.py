@@ -19,7 +19,7 @@ from ._validation import check_finite_number, check_instance, check_non_negative
 from .init import as_rng
 from .layer import Layer
 from .losses import BinaryCrossEntropy, Loss
-from .metrics import accuracy, correct_answers
+from .metrics import correct_answers
 from .network import NeuralNetwork
 from .optimizers import SGD, Optimizer
 from .training import check_data, check_loss, diverged
@@ -148,8 +148,12 @@ def fit(
             history.accuracy.append(total_correct / n)
             if validation_data is not None:
                 val_output = forward(network.layers, X_val)
-                history.val_loss.append(loss.value(val_output, y_val))
-                history.val_accuracy.append(accuracy(val_output, y_val))
+                val_loss = loss.value(val_output, y_val)
+                if not math.isfinite(val_loss):  # the last step sent the weights to infinity
+                    where = f"epoch {epoch}, validation data: the loss is {val_loss}"
+                    raise diverged(network, where, repr(optimizer))
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(correct_answers(val_output, y_val) / X_val.shape[0])
             history.seconds.append(time.perf_counter() - start)
             if print_every and epoch % print_every == 0:
                 print(progress_line(epoch, history))

@@ -10,6 +10,7 @@ with :func:`train_batch`, follows exactly (bit for bit) the trajectory that
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Tuple
 
@@ -28,6 +29,7 @@ from scratchnet import (
     train_batch,
     xor,
 )
+from scratchnet.batched import runs_of
 from scratchnet.layer import matmul, sum_over_samples, transpose
 
 
@@ -282,6 +284,18 @@ def test_network_is_a_copy():
     np.testing.assert_array_equal(copy.forward(X), snapshot)
 
 
+def test_network_of_a_float32_batch_is_a_float32_network():
+    batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(2), dtype=np.float32)
+    X, _ = xor()
+    for r in range(2):
+        net = batch.network(r)
+        assert net.dtype == np.float32
+        assert all(p.dtype == np.float32 for p in net.parameters())
+        out = net.forward(X.astype(np.float32))
+        assert out.dtype == np.float32
+        np.testing.assert_array_equal(out, batch.forward(X.astype(np.float32))[r])
+
+
 @pytest.mark.parametrize("run", [3, 4, 100, -1, -3])
 def test_network_out_of_range_is_a_value_error_naming_run(run):
     batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3))
@@ -528,8 +542,24 @@ def test_a_huge_learning_rate_stops_with_the_runs_it_hit(loss_every):
     is not finite, or, when no later loss is recorded, in the weights at the end."""
     X, y = xor()
     batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3))
-    with pytest.raises(FloatingPointError, match=r"training diverged in .*run.* 1.*learning_rate=1e\+200"):
+    with pytest.raises(FloatingPointError, match=r"training diverged in .*run.* 1.*learning_rate=1e\+200") as error:
         train_batch(batch, X, y, epochs=1000, learning_rate=1e200, loss_every=loss_every)
+    # only run 1 overflows, and the message names it alone
+    where = ("epoch 1: the loss of run 1 is no longer finite" if loss_every == 1
+             else "the last 1000 epochs: the weights of run 1 are no longer finite")
+    assert str(error.value).startswith(f"training diverged in {where}. ")
+
+
+def test_train_batch_defaults_are_10000_epochs_at_learning_rate_0_1():
+    X, y = xor()
+    default = NetworkBatch([2, 3, 1], [Tanh(), Sigmoid()], rngs=range(2))
+    explicit = NetworkBatch([2, 3, 1], [Tanh(), Sigmoid()], rngs=range(2))
+    losses = train_batch(default, X, y, loss_every=5000)
+    assert losses.shape == (2, 2)  # epochs 0 and 5000 of 10000
+    np.testing.assert_array_equal(
+        losses, train_batch(explicit, X, y, 10000, 0.1, loss_every=5000))
+    for ours, theirs in zip(default.parameters(), explicit.parameters()):
+        np.testing.assert_array_equal(ours, theirs)
 
 
 def test_runs_that_stay_finite_are_not_stopped():
@@ -537,3 +567,27 @@ def test_runs_that_stay_finite_are_not_stopped():
     batch = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3))
     losses = train_batch(batch, X, y, epochs=50, learning_rate=1e10)  # huge, but finite
     assert np.isfinite(losses).all()
+
+
+# --------------------------------------------------------------------------- naming the runs
+
+
+@pytest.mark.parametrize("values, named", [
+    ([1.0, np.nan, 2.0], r"run 1"),  # one run: "run", singular
+    ([np.inf, 1.0, -np.inf], r"runs 0 and 2"),
+    ([0.0, np.nan, 0.0, np.nan, 0.0, np.inf], r"runs 1, 3 and 5"),
+    ([np.nan] * 5, r"runs 0, 1, 2, 3 and 4"),  # five runs: all named
+    ([np.nan] * 6, r"runs 0, 1, 2, 3, 4 and 1 more"),  # at most five are named
+    ([np.nan] * 8 + [0.0, np.nan], r"runs 0, 1, 2, 3, 4 and 4 more"),
+])
+def test_runs_of_names_the_runs_whose_value_is_not_finite(values, named):
+    assert re.fullmatch(named, runs_of(np.array(values)))
+
+
+@pytest.mark.parametrize("finite, named", [
+    ([True, False, True], r"run 1"),
+    ([False, True, False, True, False], r"runs 0, 2 and 4"),
+    ([False] * 7, r"runs 0, 1, 2, 3, 4 and 2 more"),
+])
+def test_runs_of_a_boolean_array_names_the_runs_that_are_false(finite, named):
+    assert re.fullmatch(named, runs_of(np.array(finite)))

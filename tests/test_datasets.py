@@ -101,6 +101,16 @@ def test_defaults_give_the_documented_sizes():
     assert set(np.unique(spirals(rng=0)[1])) == {0, 1, 2}
 
 
+@pytest.mark.parametrize("make, documented", [
+    (moons, dict(n_samples=200, noise=0.1)),
+    (circles, dict(n_samples=200, noise=0.05, factor=0.5)),
+    (spirals, dict(n_samples=300, n_classes=3, noise=0.2)),
+], ids=GEN_IDS)
+def test_defaults_are_the_documented_noise_and_sizes(make, documented):
+    for a, b in zip(make(rng=4), make(**documented, rng=4)):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("make", [moons, circles], ids=["moons", "circles"])
 @pytest.mark.parametrize("dtype", [np.float32, "float32", np.float16])
 def test_two_class_dtype_is_honoured_for_X_and_y(make, dtype):
@@ -253,6 +263,25 @@ def test_spirals_without_noise_follow_the_cs231n_arms(k):
         t = 4.0 * j + 4.0 * r[arm]  # angle grows 4 radians as the radius goes 0 -> 1
         expected = np.column_stack([r[arm] * np.sin(t), r[arm] * np.cos(t)])
         np.testing.assert_allclose(X[arm], expected, atol=1e-12)
+
+
+def test_spirals_follow_the_cs231n_recipe_with_the_generators_draws():
+    """t = linspace(j * 4, (j + 1) * 4, N) + randn(N) * noise, one randn(N) per arm in
+    turn, drawn from the generator passed as rng."""
+    noise, k, count = 0.1, 3, 20
+    clean, labels = spirals(n_samples=k * count, n_classes=k, noise=0.0,
+                            rng=np.random.default_rng(11))
+    noisy, same = spirals(n_samples=k * count, n_classes=k, noise=noise,
+                          rng=np.random.default_rng(11))
+    np.testing.assert_array_equal(labels, same)
+    draws = np.random.default_rng(11)
+    randn = [draws.standard_normal(count) for _ in range(k)]
+    index = np.rint(radii_from(clean) * (count - 1)).astype(int)  # r = linspace(0, 1, N)
+    t = np.array([4.0 * j + 4.0 * i / (count - 1) + noise * randn[j][i]
+                  for j, i in zip(labels, index)])
+    r = index / (count - 1)
+    np.testing.assert_allclose(noisy, np.column_stack([r * np.sin(t), r * np.cos(t)]),
+                               atol=1e-12)
 
 
 @pytest.mark.parametrize("noise", [0.0, 0.2, 1.0])
@@ -504,6 +533,23 @@ def test_split_errors(X, y, kwargs, error, match):
         train_test_split(X, y, **kwargs)
 
 
+@pytest.mark.parametrize("X, y, message", [
+    (np.float64(3.0), np.zeros(1), "X must have one row per sample (at least 1-D), got a scalar"),
+    (np.zeros((5, 2)), 1.0, "y must have one row per sample (at least 1-D), got a scalar"),
+])
+def test_split_refuses_a_scalar_saying_so(X, y, message):
+    with pytest.raises(ValueError) as error:
+        train_test_split(X, y)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("test_size", [0, 5])
+def test_split_count_message_gives_the_allowed_range(test_size):
+    with pytest.raises(ValueError, match=r"^test_size as a count must be between 1 and 4 "
+                                         rf"\(n_samples - 1\), got {test_size}$"):
+        train_test_split(np.zeros((5, 2)), np.zeros(5), test_size=test_size)
+
+
 def test_split_row_mismatch_message_gives_both_counts():
     with pytest.raises(ValueError, match=r"X with 5 .*y with 4"):
         train_test_split(np.zeros((5, 2)), np.zeros(4))
@@ -544,6 +590,33 @@ def test_generator_errors(make, kwargs, error, match):
 def test_two_class_needs_a_point_per_class(make):
     with pytest.raises(ValueError, match="n_samples must be at least 2"):
         make(n_samples=1)
+
+
+@pytest.mark.parametrize("make, kwargs, message", [
+    (moons, {"n_samples": 1}, "n_samples must be at least 2 (one point per moon), got 1"),
+    (circles, {"n_samples": 1}, "n_samples must be at least 2 (one point per circle), got 1"),
+    (spirals, {"n_samples": 2, "n_classes": 3},
+     "n_samples must be at least 3 (one point per class, n_classes=3), got 2"),
+], ids=GEN_IDS)
+def test_too_few_samples_message_says_why(make, kwargs, message):
+    with pytest.raises(ValueError) as error:
+        make(**kwargs)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("make", GENERATORS, ids=GEN_IDS)
+def test_noise_may_be_as_large_as_max_noise_but_no_larger(make):
+    X, _ = make(n_samples=6, noise=1e6, rng=0)  # MAX_NOISE itself is allowed
+    assert np.isfinite(X).all()
+    with pytest.raises(ValueError, match=r"^noise must be at most 1e\+06, got 1000000\.0000000001$"):
+        make(n_samples=6, noise=1000000.0000000001, rng=0)
+
+
+def test_circles_factor_type_error_says_what_is_expected():
+    with pytest.raises(TypeError) as error:
+        circles(factor="0.5")
+    assert str(error.value) == ("factor must be a number strictly between 0 and 1 (the inner "
+                                "radius), got '0.5'")
 
 
 @pytest.mark.parametrize(

@@ -240,6 +240,9 @@ def test_layer_outputs_default_is_the_first_layer_and_negative_index_works():
     net = deep_network()
     np.testing.assert_array_equal(layer_outputs(net, X), np.tanh(X @ net.layers[0].weights))
     np.testing.assert_array_equal(layer_outputs(net, X, -1), net.forward(X))
+    # -count is the first layer, as for a list
+    count = len(net.layers)
+    np.testing.assert_array_equal(layer_outputs(net, X, -count), layer_outputs(net, X, 0))
 
 
 def test_layer_outputs_returns_a_copy_and_leaves_weights_alone():

@@ -47,6 +47,13 @@ def test_config_defaults_are_the_chapters():
     assert config.epochs == 10000
 
 
+def test_a_config_of_two_layer_sizes_is_accepted_and_runs():
+    X, y = xor()
+    config = Config((2, 1), (Sigmoid(),), init="xavier", epochs=3)
+    result = run_experiment(config, X, y, range(2), loss_every=1)
+    assert result.losses.shape == (3, 2) and result.outputs.shape == (2, 4, 1)
+
+
 def test_config_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         RELU_HE.epochs = 10
@@ -96,6 +103,35 @@ def test_run_experiment_agrees_with_one_network_runs():
         assert result.learned[r] == np.array_equal(net.predict(X), y), f"seed {seed}"
         assert np.array_equal(result.losses[:, r], losses[:: result.loss_every]), f"seed {seed}"
         assert np.array_equal(result.outputs[r], out), f"seed {seed}"
+
+
+def test_result_holds_what_the_experiment_was_given():
+    # not through the cached experiment(): every field of a fresh call, against a batch
+    # trained by hand with the config's own learning rate
+    X, y = xor()
+    config = Config((2, 3, 1), (Tanh(), Sigmoid()), init="xavier", learning_rate=0.7, epochs=5)
+    result = run_experiment(config, X, y, (9, 3), loss_every=2)
+    batch = NetworkBatch([2, 3, 1], [Tanh(), Sigmoid()],
+                         rngs=[np.random.RandomState(9), np.random.RandomState(3)], init="xavier")
+    losses = train_batch(batch, X, y, 5, 0.7, loss_every=2)
+    assert result.config is config
+    np.testing.assert_array_equal(result.seeds, [9, 3])
+    assert result.seeds.dtype == np.int64
+    assert result.loss_every == 2
+    assert np.array_equal(result.losses, losses)
+    assert np.array_equal(result.outputs, batch.forward(X))
+    np.testing.assert_array_equal(result.epochs_to_reach(1e9), [0.0, 0.0])  # every loss is below 1e9
+
+
+def test_run_experiment_records_the_loss_every_100_epochs_by_default():
+    X, y = xor()
+    config = Config((2, 2, 1), (Tanh(), Sigmoid()), epochs=201)
+    result = run_experiment(config, X, y, range(2))
+    assert result.loss_every == 100
+    assert result.losses.shape == (3, 2)  # epochs 0, 100 and 200
+    results = run_experiments({"a": config}, X, y, range(2))
+    assert results["a"].loss_every == 100
+    assert np.array_equal(results["a"].losses, result.losses)
 
 
 def test_seeds_are_used_by_value_not_by_position():
@@ -200,6 +236,24 @@ def test_run_experiments_never_starts_more_workers_than_configs_or_cores(monkeyp
     assert started == []
 
 
+def test_run_experiments_trains_in_this_process_by_default(monkeypatch):
+    # workers=1 is the default: no worker process, so no __main__ guard is needed
+    X, y = xor()
+
+    class NoPool:
+        def __init__(self, max_workers=None, mp_context=None):
+            raise AssertionError("no pool expected")
+
+    monkeypatch.setattr(experiments, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(experiments.os, "cpu_count", lambda: 8)
+    configs = {
+        "relu": Config((2, 4, 1), (ReLU(), Sigmoid()), epochs=3),
+        "tanh": Config((2, 3, 1), (Tanh(), Sigmoid()), epochs=3),
+    }
+    results = run_experiments(configs, X, y, seeds=[0, 1], loss_every=1)
+    assert list(results) == ["relu", "tanh"]
+
+
 # --------------------------------------------------------------------------- Result
 
 
@@ -281,6 +335,8 @@ def test_result_rate_is_computed_from_learned():
 @pytest.mark.parametrize("seeds, error, message", [
     ([1.5, 1.7], TypeError, r"seeds must be integers .*float64: \[1\.5, 1\.7\]"),
     ([1, 1], ValueError, r"seeds must be distinct .* got 1 2 times"),
+    ([1, 2, 2, 3, 2], ValueError, r"seeds must be distinct .* got 2 3 times$"),  # the repeated one
+    ([0.5, 1, 2, 3, 4, 5], TypeError, r"seeds must be integers .*float64: \[0\.5, 1\.0, 2\.0, 3\.0, 4\.0\]$"),
     ([], ValueError, r"seeds must be a non-empty sequence"),
     ([-1, 0], ValueError, r"seeds must be in \[0, 2\*\*32\)"),
     ([2**32], ValueError, r"seeds must be in \[0, 2\*\*32\)"),
@@ -314,6 +370,18 @@ def test_run_experiment_wants_a_config():
     X, y = xor()
     with pytest.raises(TypeError, match=r"config must be"):
         run_experiment((2, 4, 1), X, y, range(2))
+
+
+def test_a_missing_config_is_refused_with_an_example_of_one():
+    X, y = xor()
+    example = "Config((2, 4, 1), (ReLU(), Sigmoid()))"
+    with pytest.raises(TypeError) as error:
+        run_experiment((2, 4, 1), X, y, range(2))
+    assert str(error.value) == f"config must be a Config instance such as {example}, got (2, 4, 1)"
+    with pytest.raises(TypeError) as error:
+        run_experiments({"a": (2, 4, 1)}, X, y, range(2))
+    assert str(error.value) == (f"configs['a'] must be a Config instance such as {example}, "
+                                "got (2, 4, 1)")
 
 
 def test_epochs_to_reach_refuses_a_nan_threshold():

@@ -22,7 +22,7 @@ from scratchnet import (
     train,
     xor,
 )
-from scratchnet.fitting import backpropagate
+from scratchnet.fitting import backpropagate, train_step
 
 X, Y = xor()
 
@@ -128,10 +128,35 @@ def test_full_batch_fit_follows_the_chapter_loop():
 
 def test_fit_prints_progress_like_the_chapter(capsys):
     X, y = xor()
-    fit(xor_net(), X, y, BinaryCrossEntropy(), SGD(0.1), epochs=30, print_every=10)
+    history = fit(xor_net(), X, y, BinaryCrossEntropy(), SGD(0.1), epochs=30, print_every=10)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(",")[0] for line in lines] == ["Epoch 0", "Epoch 10", "Epoch 20"]
-    assert all("Loss: " in line and "Accuracy: " in line for line in lines)
+    assert lines == [f"Epoch {e}, Loss: {history.loss[e]:.4f}, Accuracy: {history.accuracy[e]:.3f}"
+                     for e in (0, 10, 20)]
+    assert lines[0] == "Epoch 0, Loss: 0.6931, Accuracy: 0.500"  # log 2: tiny weights say 0.5
+
+
+def test_fit_prints_the_validation_figures_after_the_training_ones(capsys):
+    X, y = xor()
+    history = fit(xor_net(), X, y, BinaryCrossEntropy(), SGD(0.1), epochs=4, print_every=3,
+                  validation_data=(X[:2], y[:2]))
+    expected = [f"Epoch {e}, Loss: {history.loss[e]:.4f}, Accuracy: {history.accuracy[e]:.3f}, "
+                f"Val loss: {history.val_loss[e]:.4f}, Val accuracy: {history.val_accuracy[e]:.3f}"
+                for e in (0, 3)]
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_fit_defaults_are_the_documented_ones():
+    """Binary cross-entropy, SGD(0.01), 100 epochs, the whole data set as one batch."""
+    X, y = xor()
+    default, explicit = xor_net(), xor_net()
+    history = fit(default, X, y)
+    fit(explicit, X, y, BinaryCrossEntropy(), SGD(0.01), epochs=100, batch_size=4)
+    assert len(history.loss) == 100 and history.val_loss == []
+    for ours, theirs in zip(default.parameters(), explicit.parameters()):
+        np.testing.assert_array_equal(ours, theirs)
+    moved = xor_net()
+    fit(moved, X, y, optimizer=SGD(0.02), epochs=100)
+    assert not np.array_equal(moved.parameters()[0], default.parameters()[0])
 
 
 def test_mini_batches_are_reproducible_from_the_rng():
@@ -242,6 +267,42 @@ def test_fit_rejects_bad_arguments(kwargs, error, match):
         fit(xor_net(), X, y, **kwargs)
 
 
+@pytest.mark.parametrize("validation_data, came", [
+    ((X,), "tuple of length 1"),
+    ([X, Y, Y], "list of length 3"),
+    (X, "ndarray"),
+])
+def test_fit_says_what_came_instead_of_a_validation_pair(validation_data, came):
+    with pytest.raises(TypeError) as error:
+        fit(xor_net(), X, Y, epochs=1, validation_data=validation_data)
+    assert str(error.value) == f"validation_data must be a pair (X_val, y_val), got {came}"
+
+
+def test_train_step_without_l2_is_a_plain_optimizer_step():
+    net, ref = xor_net(Tanh()), xor_net(Tanh())
+    value, correct = train_step(net, BinaryCrossEntropy(), SGD(0.1), X, Y)  # l2 left out
+    output = ref.forward(X)
+    assert value == pytest.approx(BinaryCrossEntropy().value(output, Y), rel=1e-12)
+    assert correct == int(((output > 0.5) == (Y > 0.5)).sum())
+    gradients, _ = ref.gradients(BinaryCrossEntropy().backward(output, Y))
+    for parameter, before, gradient in zip(net.parameters(), ref.parameters(), gradients):
+        step = 0.1 * gradient
+        np.testing.assert_allclose(parameter, before - step, rtol=1e-12,
+                                   atol=1e-12 * np.abs(step).max())
+
+
+def test_train_step_skips_the_update_and_counts_nothing_right_when_the_loss_is_not_finite():
+    net = xor_net(Tanh())
+    net.layers[-1].bias[...] = np.nan
+    before = [p.copy() for p in net.parameters()]
+    with np.errstate(all="ignore"):  # as inside fit
+        value, correct = train_step(net, BinaryCrossEntropy(), SGD(0.1), X, Y)
+    assert not np.isfinite(value)
+    assert correct == 0
+    for parameter, old in zip(net.parameters(), before):
+        np.testing.assert_array_equal(parameter, old)
+
+
 def test_fit_rejects_mismatched_targets():
     X, y = xor()
     with pytest.raises(ValueError, match=r"y must have shape \(4, 1\)"):
@@ -275,8 +336,10 @@ def test_divergence_stops_training_with_a_clear_error_and_finite_weights():
     X = rng.normal(size=(50, 3))
     y = X @ np.array([[1.0], [-2.0], [3.0]])
     net = NeuralNetwork([3, 16, 1], [ReLU(), Identity()], rng=0, init="he")
-    with pytest.raises(FloatingPointError, match=r"diverged in epoch \d+, batch \d+.*learning rate.*still finite"):
+    with pytest.raises(FloatingPointError, match=r"diverged in epoch \d+, batch \d+.*learning rate.*still finite") as error:
         fit(net, X, y, MeanSquaredError(), SGD(5.0), epochs=100)
+    assert str(error.value).endswith(
+        " The weights are still finite: the update that would spread the NaN was not made.")
     for parameter in net.parameters():
         assert np.isfinite(parameter).all()
 
@@ -291,7 +354,7 @@ def test_divergence_error_says_when_the_weights_are_no_longer_finite():
     message = str(error.value)
     assert message.startswith("training diverged in epoch 0, batch 0: the loss is nan.")
     assert "learning rate too large" in message
-    assert "Some weights are no longer finite: retrain from a fresh network." in message
+    assert message.endswith(" Some weights are no longer finite: retrain from a fresh network.")
     assert "still finite" not in message
 
 
@@ -394,3 +457,18 @@ def test_history_epochs_to_reach():
     assert history.epochs_to_reach(0.1) is None
     with pytest.raises(TypeError, match="threshold must be a number"):
         history.epochs_to_reach("0.3")
+
+
+def test_divergence_seen_first_on_the_validation_data_is_a_divergence_error():
+    """An update that makes the weights huge shows on the validation data before the
+    next training batch: fit says training diverged (not that some ``output`` is not
+    finite), with the learning rate, and that no NaN reached the weights."""
+    X, y = xor()
+    network = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=np.random.RandomState(0))
+    with pytest.raises(FloatingPointError) as caught:
+        fit(network, X, y, optimizer=SGD(1e300), epochs=5, validation_data=(X, y))
+    message = str(caught.value)
+    assert message.startswith("training diverged in epoch 0, validation data: the loss is nan.")
+    assert "learning_rate=1e+300" in message and "The weights are still finite" in message
+    assert all(np.isfinite(p).all() for p in network.parameters())
+    assert np.abs(network.parameters()[0]).max() > 1e100  # but far too large to use

@@ -370,14 +370,16 @@ HOSTILE = {
     # check_network
     "check_network: the class NeuralNetwork": (
         lambda: check_network(NeuralNetwork, XOR_X, XOR_Y), TypeError,
-        r"^network must be a NeuralNetwork instance, got the class NeuralNetwork"),
+        r"^network must be a NeuralNetwork instance, got the class NeuralNetwork; write "
+        r"NeuralNetwork\(layer_sizes, activations\) with parentheses$"),
     "check_network: a layer as network": (
         lambda: check_network(small_layer(), XOR_X, XOR_Y), TypeError,
         r"^network must be a NeuralNetwork instance such as NeuralNetwork\("),
     "check_network: a NetworkBatch": (
         lambda: check_network(NetworkBatch([2, 3, 1], [Tanh(), Sigmoid()], rngs=[0, 1]),
                               XOR_X, XOR_Y), TypeError,
-        r"^network must be one NeuralNetwork, got a NetworkBatch of 2 runs"),
+        r"^network must be one NeuralNetwork, got a NetworkBatch of 2 runs \(its loss is one "
+        r"number per run\); check a run with batch\.network\(i\)$"),
     "check_network: loss a string": (
         lambda: check_network(small_network(), XOR_X, XOR_Y, loss="mse"), TypeError,
         r"^loss must be a Loss instance such as MeanSquaredError\(\), got 'mse'$"),
@@ -399,6 +401,14 @@ HOSTILE = {
     "check_network: y that would broadcast": (
         lambda: check_network(small_network(), XOR_X, XOR_Y.ravel()), ValueError,
         r"^y must have shape \(4, 1\) \(one row per sample of x, one column per output\), got shape \(4,\)$"),
+    "numerical_gradient: x + h rounds back to x": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([1.0]), h=1.1e-16), ValueError,
+        r"^h must be large enough to change every entry of x, got h=1\.1e-16: x \+ h or x - h "
+        r"rounds back to x in 1 of 1 entries"),
+    "numerical_gradient: x - h rounds back to x": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([-1.0]), h=1.1e-16), ValueError,
+        r"^h must be large enough to change every entry of x, got h=1\.1e-16: x \+ h or x - h "
+        r"rounds back to x in 1 of 1 entries"),
     "check_network: h=-1": (
         lambda: check_network(small_network(), XOR_X, XOR_Y, h=-1), ValueError,
         r"^h must be a positive finite number, got -1$"),
@@ -518,3 +528,54 @@ def test_check_layer_does_not_nudge_the_callers_x():
     layer.forward = forward
     check_layer(layer, x, g)
     assert seen and not any(seen)
+
+
+# ----------------------------------------------------------------------- documented details
+
+
+def test_numerical_gradient_is_float64_even_for_float32_x():
+    x = np.array([1.0, 2.0], dtype=np.float32)
+    gradient = numerical_gradient(lambda: float(np.sum(x.astype(np.float64) ** 2)), x, 1e-2)
+    assert gradient.dtype == np.float64
+    np.testing.assert_allclose(gradient, [2.0, 4.0], rtol=1e-6)
+
+
+def test_numerical_gradient_accepts_a_zero_dimensional_array_from_f():
+    x = np.array([1.0, 2.0])
+    gradient = numerical_gradient(lambda: np.array(float(np.sum(x**2))), x)
+    assert gradient.shape == (2,)
+    np.testing.assert_allclose(gradient, [2.0, 4.0], rtol=1e-8)
+
+
+def test_relative_error_is_computed_in_float64_for_float32_input():
+    a, n = np.float32([1.0]), np.float32([1.0 + 2**-23])  # neighbours in float32
+    expected = 2**-23 / (1.0 + 2**-23)  # |a - n| / max(|a|, |n|), in float64
+    assert relative_error(a, n) == pytest.approx(expected, rel=1e-12)
+
+
+def test_check_layer_and_check_network_nudge_by_the_given_h():
+    # a central difference is off by about h**2 * f''' / 6: a coarse h shows in every
+    # error, the default h=1e-5 in none
+    layer = small_layer()
+    rng = np.random.default_rng(1)
+    x, grad_output = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    assert all(error > 1e-3 for error in check_layer(layer, x, grad_output, h=0.3).values())
+    assert all(error < 1e-8 for error in check_layer(layer, x, grad_output).values())
+    coarse = check_network(small_network(), XOR_X, XOR_Y, h=0.3)
+    assert all(error > 1e-4 for error in coarse.values()), coarse
+    assert all(error < 1e-8 for error in check_network(small_network(), XOR_X, XOR_Y).values())
+
+
+def test_check_layer_depends_on_the_values_of_grad_output_not_their_container():
+    # the same values as float32, float64 or a list of Python floats: the same errors
+    layer = Layer(3, 2, Tanh(), rng=0, init="xavier", dtype=np.float32)
+    x = np.arange(12, dtype=np.float32).reshape(4, 3) / 8
+    values = [[0.25, -0.5], [1.0, 0.75], [-1.5, 2.0], [0.125, -0.25]]  # exact in float32
+    reference = check_layer(layer, x, np.array(values, dtype=np.float32), h=1e-2)
+    for given in (np.array(values), values):
+        assert check_layer(layer, x, given, h=1e-2) == reference
+
+
+def test_numerical_gradient_accepts_a_built_in_without_a_signature():
+    # inspect.signature(int) fails: such an f is not refused, it is just called
+    np.testing.assert_array_equal(numerical_gradient(int, np.array([1.0, 2.0])), [0.0, 0.0])

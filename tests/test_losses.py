@@ -235,3 +235,29 @@ def test_softmax_targets_must_be_probability_rows(target, message):
 def test_soft_probability_rows_are_accepted():
     target = np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
     assert np.isfinite(SoftmaxCrossEntropy().forward(np.zeros((2, 3)), target))
+
+
+def test_float32_probability_rows_of_many_classes_are_accepted():
+    # a float32 softmax over 1000 classes adds up to 1 only to within float32 rounding
+    scores = np.random.default_rng(0).standard_normal((4, 1000)).astype(np.float32)
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    target = exp / exp.sum(axis=1, keepdims=True)
+    assert np.abs(target.sum(axis=1, dtype=np.float32) - 1).max() > 0  # not exactly 1
+    loss = SoftmaxCrossEntropy().forward(np.zeros((4, 1000), np.float32), target)
+    assert loss == pytest.approx(math.log(1000), rel=1e-5)  # uniform scores: log k
+
+
+def test_softmax_cross_entropy_gradient_of_float32_scores_is_float32_for_float64_targets():
+    output = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], np.float32)
+    for target in (np.eye(3)[[0, 2]], np.array([0, 2])):  # one-hot rows and labels
+        gradient = SoftmaxCrossEntropy().backward(output, target)
+        assert gradient.dtype == np.float32
+        exp = np.exp(output.astype(np.float64))
+        expected = (exp / exp.sum(axis=1, keepdims=True) - np.eye(3)[[0, 2]]) / 2
+        np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_softmax_cross_entropy_says_how_many_labels_it_wanted():
+    with pytest.raises(ValueError) as error:
+        SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0, 1, 2]))
+    assert str(error.value) == "target must hold 2 labels, one per row of output, got 3"

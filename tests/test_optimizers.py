@@ -432,17 +432,51 @@ def test_minimizes_a_least_squares_quadratic(make, steps, tolerance):
 
 
 @pytest.mark.parametrize("parameters, gradients, error, message", [
-    ([1.0], [2.0], TypeError, r"parameters\[0\] must be a floating-point NumPy array .* got float"),
+    ([1.0], [2.0], TypeError, r"parameters\[0\] must be a floating-point NumPy array .* got float$"),
     (np.ones(2), np.ones(2), TypeError, r"parameters must be a list of arrays .* got ndarray"),
     ([np.ones(2)], np.ones(2), TypeError, r"gradients must be a list of arrays .* got ndarray"),
-    ([np.ones(2, dtype=int)], [np.ones(2)], TypeError, r"parameters\[0\] .* got ndarray of dtype int64"),
+    ([np.ones(2, dtype=int)], [np.ones(2)], TypeError, r"parameters\[0\] .* got ndarray of dtype int64$"),
     ([np.ones(2)], [np.array(["a", "b"])], TypeError, r"gradients\[0\] must be an array of real numbers"),
-    ([np.ones(2)], [np.array([1.0, np.nan])], ValueError, r"gradients\[0\] must be finite"),
+    ([np.ones(2)], [np.array([1.0, np.nan])], ValueError,
+     r"^gradients\[0\] must be finite, got NaN or infinite values \(the step would spread them "
+     r"into the parameters\)$"),
 ])
 @pytest.mark.parametrize("name", CASES)
 def test_step_refuses_what_it_cannot_update(name, parameters, gradients, error, message):
     with pytest.raises(error, match=message):
         make_optimizer(name).step(parameters, gradients)
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(1.0), lambda: SGD(1.0, momentum=0.5)],
+                         ids=["sgd", "momentum"])
+def test_a_float64_gradient_is_rounded_to_the_float32_parameter_before_the_step(make):
+    # 2**-25 + 2**-50 rounds to 2**-25 in float32, and 1 - 2**-25 rounds (to even) to 1;
+    # in float64, 1 - 2**-25 - 2**-50 would round down to the float32 below 1
+    gradient = np.array([2.0**-25 + 2.0**-50])
+    given, rounded = np.float32([1.0]), np.float32([1.0])
+    make().step([given], [gradient])
+    make().step([rounded], [gradient.astype(np.float32)])
+    assert rounded[0] == np.float32(1.0)
+    np.testing.assert_array_equal(given, rounded)
+
+
+@pytest.mark.parametrize("make, name", [(Adam, "Adam"), (RMSProp, "RMSProp")])
+def test_stepping_other_arrays_names_the_optimizer_that_keeps_their_averages(make, name):
+    optimizer = make()
+    optimizer.step([np.zeros(2)], [np.ones(2)])
+    with pytest.raises(ValueError, match=rf"^parameters\[0\] must be the array of the first "
+                                         rf"step, got another array: this {name} keeps running "
+                                         r"averages of the arrays it first stepped"):
+        optimizer.step([np.zeros(2)], [np.ones(2)])
+
+
+def test_an_optimizer_without_an_update_says_what_is_missing():
+    class Lazy(Optimizer):
+        pass
+
+    with pytest.raises(NotImplementedError) as error:
+        Lazy(0.1).step([np.ones(2)], [np.ones(2)])
+    assert str(error.value) == "Lazy must implement _update"
 
 
 def test_step_takes_gradients_as_lists_in_the_parameters_dtype():

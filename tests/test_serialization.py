@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import re
 import stat
 import time
 import tracemalloc
@@ -28,6 +30,10 @@ from scratchnet import (
     save,
 )
 from scratchnet import serialization
+
+
+posix_only = pytest.mark.skipif(os.name != "posix",
+                                reason="POSIX permission bits, umask, symbolic links, FIFOs")
 
 
 def network(dtype=np.float64):
@@ -70,6 +76,18 @@ def test_round_trip_is_bit_exact(tmp_path, dtype):
         assert a.dtype == b.dtype and np.array_equal(a, b)
     x = np.random.default_rng(0).normal(size=(6, 3)).astype(dtype)
     assert np.array_equal(restored.forward(x), original.forward(x))
+
+
+@pytest.mark.parametrize("original", [
+    NeuralNetwork([2, 1], [Sigmoid()], rng=3),  # the smallest network: two layer sizes
+    NeuralNetwork([2, 3, 1], [LeakyReLU(0.0), LeakyReLU(0.5)], rng=3),  # alpha 0 is allowed
+], ids=["two-layer-sizes", "leaky-alpha-zero"])
+def test_edge_networks_round_trip(tmp_path, original):
+    restored = load(save(original, tmp_path / "model.npz"))
+    assert restored.layer_sizes == original.layer_sizes
+    assert [l.activation for l in restored.layers] == [l.activation for l in original.layers]
+    for a, b in zip(restored.parameters(), original.parameters()):
+        assert np.array_equal(a, b)
 
 
 def test_suffix_is_added_and_no_temporary_file_is_left(tmp_path):
@@ -136,6 +154,22 @@ def test_save_writes_its_temporary_file_next_to_the_target(tmp_path, monkeypatch
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="no saved network"):
         load(tmp_path / "nothing.npz")
+
+
+def test_a_missing_npz_file_is_named_alone(tmp_path):
+    # a name ending in .npz is read as given: load does not go looking for "x.npz.npz"
+    save(xor_net(), tmp_path / "nothing.npz.npz")
+    with pytest.raises(FileNotFoundError, match=r"^no saved network at '.*nothing\.npz'$"):
+        load(tmp_path / "nothing.npz")
+
+
+@posix_only
+def test_load_refuses_a_path_that_is_not_a_regular_file(tmp_path):
+    pipe = tmp_path / "model.npz"
+    os.mkfifo(pipe)
+    with pytest.raises(ValueError, match=r"^'.*model\.npz' is not a regular file, so not a "
+                                         r"saved network$"):
+        load(pipe)
 
 
 def test_truncated_file(tmp_path):
@@ -220,13 +254,112 @@ def test_corrupted_bytes_inside_the_zip(tmp_path):
     middle = member.header_offset + 100 + member.file_size // 2
     data[middle] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="not a readable scratchnet .npz file"):
+    with pytest.raises(ValueError, match="not a readable scratchnet .npz file") as error:
         load(path)
+    # the message names the file and the array whose bytes are damaged
+    assert str(error.value).startswith(f"{str(path)!r} is not a readable")
+    assert "(weights_1: " in str(error.value)
+
+
+def test_damaged_bytes_deep_inside_a_large_array_are_reported_with_its_name(tmp_path):
+    # weights_1 holds 40 x 40 float64 (12800 bytes): its header reads fine, and the
+    # damage only shows (as a CRC error) when the weights themselves are read
+    path = save(NeuralNetwork([3, 40, 40, 2], [Tanh(), Tanh(), Identity()], rng=0),
+                tmp_path / "model.npz")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo("weights_1.npy")
+    data[member.header_offset + 100 + member.file_size // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError) as error:
+        load(path)
+    assert re.fullmatch(rf"{re.escape(repr(str(path)))} is not a readable scratchnet \.npz "
+                        r"file \(weights_1: .*CRC.*\)", str(error.value))
 
 
 def test_save_rejects_non_networks(tmp_path):
     with pytest.raises(TypeError, match="network must be a NeuralNetwork"):
         save("not a network", tmp_path / "x.npz")
+
+
+@pytest.mark.parametrize("length, shown", [
+    (58, "'" + "a" * 58 + "'"),  # a repr of 60 characters is shown whole
+    (59, "'" + "a" * 56 + "..."),  # a longer one is cut to 57 characters and "..."
+])
+def test_a_long_value_is_shortened_in_the_error_message(tmp_path, length, shown):
+    with pytest.raises(TypeError) as error:
+        save("a" * length, tmp_path / "x.npz")
+    assert str(error.value) == f"network must be a NeuralNetwork, got str {shown}"
+
+
+class Hollow(NeuralNetwork):
+    """A NeuralNetwork whose __init__ never ran: no layers, no dtype."""
+
+    def __init__(self):
+        pass
+
+
+def emptied():
+    net = xor_net()
+    net.layers = []
+    return net
+
+
+def with_a_stranger_layer():
+    net = xor_net()
+    net.layers.append("a layer")
+    return net
+
+
+def float16_network():
+    net = xor_net()
+    net.dtype = np.dtype(np.float16)
+    for layer in net.layers:
+        layer.weights, layer.bias = layer.weights.astype(np.float16), layer.bias.astype(np.float16)
+    return net
+
+
+@pytest.mark.parametrize("make", [Hollow, emptied, with_a_stranger_layer, float16_network],
+                         ids=["no-layers-no-dtype", "empty-layers", "a-non-layer", "float16"])
+def test_save_refuses_a_network_not_built_by_neuralnetwork(tmp_path, make):
+    with pytest.raises(ValueError) as error:
+        save(make(), tmp_path / "model.npz")
+    assert str(error.value) == ("network has no layers or no float dtype to save (it was not "
+                                "built by NeuralNetwork())")
+    assert list(tmp_path.iterdir()) == []
+
+
+def inconsistent(layer, name, value):
+    def make():
+        net = network()  # [3, 5, 4, 2], float64
+        setattr(net.layers[layer], name, value)
+        return net
+    return make
+
+
+@pytest.mark.parametrize("make, held", [
+    (inconsistent(1, "weights", np.ones((4, 4))), r"layer 1 holds weights \(4, 4\) float64 "
+     r"and bias \(1, 4\) float64"),  # 4 inputs after a layer of 5 outputs
+    (inconsistent(0, "bias", np.ones((1, 4))), r"layer 0 holds weights \(3, 5\) float64 "
+     r"and bias \(1, 4\) float64"),
+    (inconsistent(2, "weights", np.ones((4, 2), np.float32)), r"layer 2 holds weights "
+     r"\(4, 2\) float32 and bias \(1, 2\) float64"),
+    (inconsistent(2, "bias", np.ones((1, 2), np.float32)), r"layer 2 holds weights "
+     r"\(4, 2\) float64 and bias \(1, 2\) float32"),
+], ids=["inputs-mismatch", "bias-shape", "weights-dtype", "bias-dtype"])
+def test_save_refuses_an_inconsistent_network(tmp_path, make, held):
+    with pytest.raises(ValueError, match=rf"^network is inconsistent: {held} \(network dtype "
+                                         r"float64\)$"):
+        save(make(), tmp_path / "model.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_refuses_a_bias_that_is_not_an_array(tmp_path):
+    net = xor_net()
+    net.layers[0].bias = [[0.0] * 4]
+    with pytest.raises(TypeError, match=r"whose layer 0 holds weights of shape \(2, 4\)"):
+        save(net, tmp_path / "model.npz")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_save_refuses_an_activation_load_could_not_read(tmp_path):
@@ -247,10 +380,6 @@ def test_save_refuses_an_activation_load_could_not_read(tmp_path):
 # a file's problem names the file, that no message suggests unpickling, and that the call
 # allocates almost nothing (a file that declares a 2-billion-unit layer must not make load
 # allocate the layer).
-
-posix_only = pytest.mark.skipif(os.name != "posix",
-                                reason="POSIX permission bits, umask and symbolic links")
-
 
 def xor_arrays():
     """The arrays of a saved xor network, by name."""
@@ -332,6 +461,41 @@ def sizes_patched(name, compressed=None, uncompressed=None):
     return make
 
 
+def flagged(name, bits):
+    """A hostile case: the xor network's file with the general-purpose flag bits its zip
+    directory gives one member replaced (0x1 marks the member as encrypted)."""
+    def make(tmp_path):
+        path = tmp_path / "model.npz"
+        np.savez(path, **xor_arrays())
+        data = bytearray(path.read_bytes())
+        entry = data.index(b"PK\x01\x02")  # the first central directory entry
+        while data[entry + 46:entry + 46 + len(name)] != name.encode():
+            entry = data.index(b"PK\x01\x02", entry + 4)
+        data[entry + 8:entry + 10] = bits.to_bytes(2, "little")
+        path.write_bytes(bytes(data))
+        return lambda: load(path)
+    return make
+
+
+def damaged(name, **changes):
+    """A hostile case: the xor network's file (with some arrays replaced) with the last
+    data byte of one member flipped, so its header is intact but its CRC-32 no longer
+    matches."""
+    def make(tmp_path):
+        path = tmp_path / "model.npz"
+        np.savez(path, **{**xor_arrays(), **changes})
+        data = bytearray(path.read_bytes())
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(name)
+        local = info.header_offset
+        start = local + 30 + int.from_bytes(data[local + 26:local + 28], "little") \
+            + int.from_bytes(data[local + 28:local + 30], "little")
+        data[start + info.compress_size - 1] ^= 0xFF
+        path.write_bytes(bytes(data))
+        return lambda: load(path)
+    return make
+
+
 def holding(data):
     """A hostile case: load a file holding these bytes."""
     def make(tmp_path):
@@ -387,6 +551,20 @@ HOSTILE = [
                  r"weights_0 claims 4000000000 bytes, more than it holds", id="member-size-lie"),
     pytest.param(sizes_patched("weights_0.npy", compressed=4_000_000_000), ValueError,
                  r"its arrays claim more than the file's \d+ bytes", id="members-overlap-or-lie"),
+    pytest.param(flagged("weights_0.npy", 0x1), ValueError,
+                 r"weights_0 is encrypted or compressed with an unsupported method\)$",
+                 id="encrypted-member"),
+    pytest.param(zipped(lambda: xor_members(weights_0=b"\x93NUMPY\x03\x00" + b" " * 120)),
+                 ValueError, r"\(weights_0: unsupported \.npy format version\)$",
+                 id="npy-format-version-3"),
+    pytest.param(damaged("activations.npy"), ValueError,
+                 r"is not a readable scratchnet \.npz file \(activations: .*CRC",
+                 id="damaged-activation-names"),
+    # 8000 bytes: the header reads fine, the damage shows when the values are read
+    pytest.param(damaged("activation_params.npy", activation_params=np.full(1000, np.nan)),
+                 ValueError,
+                 r"is not a readable scratchnet \.npz file \(activation_params: .*CRC",
+                 id="damaged-large-activation-params"),
     pytest.param(zipped(lambda: xor_members(bias_0=b"\x93NUMPY\x01\x00\xff\xff{'descr'")),
                  ValueError, r"not a readable scratchnet \.npz file \(bias_0: ",
                  id="broken-header"),
@@ -410,6 +588,13 @@ HOSTILE = [
     pytest.param(edited(layer_sizes=np.array([2, -4, 1])), ValueError,
                  r"layer_sizes must hold at least 2 positive integers, got \[2, -4, 1\]$",
                  id="negative-layer-size"),
+    pytest.param(edited(layer_sizes=np.array([2, 0] + [1] * 8)), ValueError,
+                 r"layer_sizes must hold at least 2 positive integers, got \[2, 0(, 1){8}\]$",
+                 id="ten-layer-sizes-listed-in-full"),
+    pytest.param(edited(layer_sizes=np.array([2, 0] + [1] * 9)), ValueError,
+                 r"layer_sizes must hold at least 2 positive integers, "
+                 r"got \[2, 0(, 1){8}\] \.\.\. \(11 values\)$",
+                 id="eleven-layer-sizes-shortened"),
     pytest.param(edited(layer_sizes=np.array([2])), ValueError,
                  r"layer_sizes must hold at least 2 positive integers, got \[2\]$",
                  id="one-layer-size"),
@@ -418,6 +603,21 @@ HOSTILE = [
                  r"float64$", id="huge-declared-layer"),
     pytest.param(edited(activations=np.array(["ReLU", "Softmax"])), ValueError,
                  r"uses unknown activations \['Softmax'\]$", id="unknown-activation"),
+    pytest.param(edited(layer_sizes=np.ones(13, np.int64),
+                        activations=np.array([f"Act{i}" for i in range(12)]),
+                        activation_params=np.full(12, np.nan)), ValueError,
+                 r"uses unknown activations \[('Act\d+', ){9}'Act\d+'\]$",
+                 id="twelve-unknown-activations-ten-listed"),
+    pytest.param(edited(activation_params=np.array(["nan", "nan"])), ValueError,
+                 r"activation_params must be a 1-D array of floats, got shape \(2,\) <U3$",
+                 id="string-activation-params"),
+    pytest.param(edited(activations=np.array(["LeakyReLU", "Sigmoid"]),
+                        activation_params=np.array([1.0, np.nan])), ValueError,
+                 r"activation_params\[0\] \(the LeakyReLU alpha\) must be in \[0, 1\), got 1\.0$",
+                 id="leaky-alpha-one"),
+    pytest.param(edited(dtype=np.array("float" + "6" * 50)), ValueError,
+                 r"dtype must be one of \['float32', 'float64'\], got 'float6{35}'$",
+                 id="long-dtype-name-shortened"),
     pytest.param(edited(activations=np.array([b"ReLU", b"Sigmoid"])), ValueError,
                  r"activations must be a 1-D array of activation names, got shape \(2,\) \|S7$",
                  id="bytes-activation-names"),
@@ -441,6 +641,9 @@ HOSTILE = [
     pytest.param(edited(weights_2=np.ones((1, 1))), ValueError,
                  r"holds arrays a network of 3 layer sizes does not have: \['weights_2'\]$",
                  id="extra-array"),
+    pytest.param(edited(**{f"extra_{i}": np.zeros(1) for i in range(11)}), ValueError,
+                 r"does not have: \[('extra_\d+', ){9}'extra_\d+'\]$",
+                 id="eleven-extra-arrays-ten-listed"),
     pytest.param(edited(weights_0=np.ones((4, 2))), ValueError,
                  r"weights_0 should be \(2, 4\) float64, got \(4, 2\) float64$",
                  id="transposed-weights"),
@@ -490,7 +693,9 @@ HOSTILE = [
                  r"^network must be a NeuralNetwork, got the class NeuralNetwork$",
                  id="save-the-class"),
     pytest.param(stacked_network, TypeError,
-                 r"^network must be a single NeuralNetwork with 2-D weights, got a NetworkBatch",
+                 r"^network must be a single NeuralNetwork with 2-D weights, got a NetworkBatch "
+                 r"whose layer 0 holds weights of shape \(3, 2, 4\); save one run at a time: "
+                 r"save\(batch\.network\(run\), path\)$",
                  id="save-a-network-batch"),
     pytest.param(nan_network, ValueError,
                  r"^network holds NaN or infinite values in weights_0; load would refuse the file$",
@@ -583,6 +788,60 @@ def test_loaded_parameters_are_contiguous_writable_and_train(tmp_path):
     assert any(not np.array_equal(a, b) for a, b in zip(before, restored.parameters()))
 
 
+# ---------------------------------------------------------------- the temporary file
+
+
+def test_save_never_writes_into_a_file_that_already_has_the_temporary_name(tmp_path,
+                                                                          monkeypatch):
+    """The temporary file is created exclusively: a file of that name (someone else's)
+    is left alone and another name is drawn."""
+    names = iter(["00000000", "11111111"])
+    monkeypatch.setattr(serialization.secrets, "token_hex", lambda nbytes: next(names))
+    other = tmp_path / "model.npz.00000000.tmp"
+    other.write_bytes(b"not ours")
+    path = save(xor_net(), tmp_path / "model.npz")
+    assert other.read_bytes() == b"not ours"
+    assert load(path).layer_sizes == [2, 4, 1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz", other.name]
+
+
+def test_save_gives_up_clearly_when_every_temporary_name_is_taken(tmp_path, monkeypatch):
+    monkeypatch.setattr(serialization.secrets, "token_hex", lambda nbytes: "00000000")
+    other = tmp_path / "model.npz.00000000.tmp"
+    other.write_bytes(b"not ours")
+    with pytest.raises(FileExistsError) as error:
+        save(xor_net(), tmp_path / "model.npz")
+    assert error.value.errno == errno.EEXIST
+    assert error.value.filename == str(tmp_path / "model.npz")
+    assert error.value.strerror == "no free temporary file name"
+    assert other.read_bytes() == b"not ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name]
+
+
+def test_save_accepts_the_longest_file_name(tmp_path):
+    # the temporary name is cut to fit: 255 characters is the usual limit of a file name
+    name = "m" * 251 + ".npz"
+    path = save(xor_net(), tmp_path / name)
+    assert load(path).layer_sizes == [2, 4, 1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_failure_after_creating_the_temporary_file_removes_it(tmp_path, monkeypatch):
+    # copying the old file's permission bits onto the temporary file fails
+    path = save(xor_net(), tmp_path / "model.npz")
+    before = path.read_bytes()
+
+    def refuse(file, mode):
+        raise PermissionError(errno.EPERM, "not allowed")
+
+    monkeypatch.setattr(serialization.os, "fchmod", refuse, raising=False)
+    monkeypatch.setattr(serialization.os, "chmod", refuse)
+    with pytest.raises(PermissionError, match="not allowed"):
+        save(network(), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
+
+
 # ---------------------------------------------------------------- the .npz suffix
 
 
@@ -626,6 +885,19 @@ def test_save_keeps_the_permission_bits_of_the_file_it_replaces(tmp_path, mode):
         save(network(), path)
     assert stat.S_IMODE(path.stat().st_mode) == mode
     assert load(path).layer_sizes == [3, 5, 4, 2]
+
+
+@posix_only
+def test_save_keeps_the_permission_bits_where_os_has_no_fchmod(tmp_path, monkeypatch):
+    # Windows before Python 3.13 has no os.fchmod: the temporary file is chmod-ed by name
+    path = save(xor_net(), tmp_path / "model.npz")
+    os.chmod(path, 0o640)
+    monkeypatch.delattr(os, "fchmod")
+    with umask(0o077):
+        save(network(), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert load(path).layer_sizes == [3, 5, 4, 2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
 
 
 @posix_only
@@ -682,12 +954,24 @@ def test_save_through_a_chain_of_links_and_a_dangling_link(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npz", "b.npz", "model.npz"]
 
 
+def test_save_refuses_a_name_whose_npz_file_is_a_directory(tmp_path):
+    (tmp_path / "model.npz").mkdir()
+    with pytest.raises(IsADirectoryError,
+                       match=r"^cannot save to '.*model\.npz': it is a directory$"):
+        save(xor_net(), tmp_path / "model")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
+
+
 @posix_only
 def test_a_symbolic_link_loop_is_refused(tmp_path):
     (tmp_path / "a.npz").symlink_to(tmp_path / "b.npz")
     (tmp_path / "b.npz").symlink_to(tmp_path / "a.npz")
-    with pytest.raises(OSError, match="symbolic links"):
+    with pytest.raises(OSError, match="symbolic links") as error:
         save(xor_net(), tmp_path / "a.npz")
+    # the error the system gives for a loop: errno ELOOP, naming the path
+    assert error.value.errno == errno.ELOOP
+    assert error.value.filename == str(tmp_path / "a.npz")
+    assert error.value.strerror == "too many levels of symbolic links"
     with pytest.raises(OSError, match="symbolic links"):
         load(tmp_path / "a.npz")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npz", "b.npz"]

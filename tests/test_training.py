@@ -88,6 +88,23 @@ def test_xor_with_the_chapters_settings_prints_like_the_chapter(capsys):
 # --------------------------------------------------------------------------- validation
 
 
+def test_float64_targets_train_a_float32_network_as_float32_targets_do():
+    # y is converted to the network's dtype once: the same losses and weights, bit for bit
+    X32, y = AND_X.astype(np.float32), AND_Y.astype(np.float64)
+    net64y = NeuralNetwork([2, 3, 1], [Tanh(), Sigmoid()], rng=0, dtype=np.float32)
+    net32y = NeuralNetwork([2, 3, 1], [Tanh(), Sigmoid()], rng=0, dtype=np.float32)
+    a = train(net64y, X32, y, epochs=20, learning_rate=0.5)
+    b = train(net32y, X32, y.astype(np.float32), epochs=20, learning_rate=0.5)
+    np.testing.assert_array_equal(a, b)
+    for ours, theirs in zip(net64y.parameters(), net32y.parameters()):
+        assert ours.dtype == np.float32
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_default_is_10000_epochs():
+    assert len(train(and_network(), AND_X, AND_Y)) == 10000
+
+
 @pytest.mark.parametrize("epochs, error", [(0, ValueError), (-5, ValueError),
                                            (2.0, TypeError), (True, TypeError)])
 def test_bad_epochs(epochs, error):
