@@ -443,6 +443,14 @@ def zipped(members, compression=zipfile.ZIP_STORED):
     return make
 
 
+def directory_entry(data, name):
+    """Where the zip central directory entry of member ``name`` starts in ``data``."""
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    while data[entry + 46:entry + 46 + len(name)] != name.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    return entry
+
+
 def sizes_patched(name, compressed=None, uncompressed=None):
     """A hostile case: the xor network's file with the sizes its zip directory gives one
     member replaced (the local header and the data are left as they are)."""
@@ -450,9 +458,7 @@ def sizes_patched(name, compressed=None, uncompressed=None):
         path = tmp_path / "model.npz"
         np.savez(path, **xor_arrays())
         data = bytearray(path.read_bytes())
-        entry = data.index(b"PK\x01\x02")  # the first central directory entry
-        while data[entry + 46:entry + 46 + len(name)] != name.encode():
-            entry = data.index(b"PK\x01\x02", entry + 4)
+        entry = directory_entry(data, name)
         for offset, value in ((20, compressed), (24, uncompressed)):
             if value is not None:
                 data[entry + offset:entry + offset + 4] = value.to_bytes(4, "little")
@@ -468,9 +474,7 @@ def flagged(name, bits):
         path = tmp_path / "model.npz"
         np.savez(path, **xor_arrays())
         data = bytearray(path.read_bytes())
-        entry = data.index(b"PK\x01\x02")  # the first central directory entry
-        while data[entry + 46:entry + 46 + len(name)] != name.encode():
-            entry = data.index(b"PK\x01\x02", entry + 4)
+        entry = directory_entry(data, name)
         data[entry + 8:entry + 10] = bits.to_bytes(2, "little")
         path.write_bytes(bytes(data))
         return lambda: load(path)
