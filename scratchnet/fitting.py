@@ -149,7 +149,7 @@ def fit(
             if validation_data is not None:
                 val_output = forward(network.layers, X_val)
                 val_loss = loss.value(val_output, y_val)
-                if not math.isfinite(val_loss):  # the last step sent the weights to infinity
+                if not math.isfinite(val_loss):  # the last step made the weights far too large
                     where = f"epoch {epoch}, validation data: the loss is {val_loss}"
                     raise diverged(network, where, repr(optimizer))
                 history.val_loss.append(val_loss)
