@@ -355,13 +355,13 @@ def profile_mlp() -> None:
     # The costs fit pays once per call, outside the batch loop.
     net = network()
     ns = dict(net=net, X=X, labels=labels, np=np, SoftmaxCrossEntropy=SoftmaxCrossEntropy)
-    from scratchnet.fitting import check_fit_data
+    from scratchnet.training import check_data
 
-    ns["check_fit_data"] = check_fit_data
+    ns["check_data"] = check_data
     print("\n  once per fit call (us):")
-    check = "check_fit_data(net, X, labels, SoftmaxCrossEntropy(), 'X', 'y')"
+    check = "check_data(net, X, labels, SoftmaxCrossEntropy())"
     print(f"    {us(check, 3, 3, **ns):10.0f}"
-          "  check_fit_data (np.isfinite on 47 M floats, in blocks of 256 Ki)")
+          "  check_data (one sum over 47 M floats checks they are finite)")
     print(f"    {us('np.random.default_rng(1).permutation(60000)', 20, 3, **ns):10.0f}  rng.permutation(60000)")
 
     # The elementwise work fit does per batch that the hand-written loop avoids.
@@ -480,9 +480,9 @@ def phase_table(X, labels, network) -> None:
         print(f"    {label:<40}{a:9.1f}{b:9.1f}{a - b:9.1f}")
     print(f"    {'sum':<40}{totals[0]:9.1f}{totals[1]:9.1f}{totals[0] - totals[1]:9.1f}"
           f"   -> {totals[0] / totals[1]:.3f}x")
-    check = us("from scratchnet.fitting import check_fit_data; "
-               "check_fit_data(net, X, labels, loss, 'X', 'y')", 2, 3, **ns)
-    print(f"    plus once per fit call: check_fit_data {check / 1e3:.1f} ms "
+    check = us("from scratchnet.training import check_data; "
+               "check_data(net, X, labels, loss)", 2, 3, **ns)
+    print(f"    plus once per fit call: check_data {check / 1e3:.1f} ms "
           f"= {check / 469:.1f} us per batch of a one-epoch fit")
 
 
