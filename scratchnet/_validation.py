@@ -330,7 +330,8 @@ def check_nudgeable(x: Any, h: Any, name: str = "x") -> float:
     ``x`` must be a writable floating-point ndarray (a list or an integer array would
     be copied, or truncate ``x + h``, and the function reading ``x`` would never see the
     nudge), finite, and ``h`` a positive number large enough to change every entry (in
-    float16, or for very large entries, ``x + h`` can round back to ``x``).
+    float16, or for very large entries, ``x + h`` can round back to ``x``) and small
+    enough that no entry overflows to infinity.
     """
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         got = f"{x.dtype} array" if isinstance(x, np.ndarray) else type(x).__name__
@@ -343,7 +344,15 @@ def check_nudgeable(x: Any, h: Any, name: str = "x") -> float:
     h = check_positive_float(h, "h")
     check_finite(x, name)
     with np.errstate(over="ignore"):
-        unchanged = np.count_nonzero((x + h == x) | (x - h == x))
+        plus, minus = x + h, x - h
+    overflowing = x.size - np.count_nonzero(np.isfinite(plus) & np.isfinite(minus))
+    if overflowing:
+        raise ValueError(
+            f"h must be small enough that {name} + h and {name} - h stay finite, got h={h:g}: "
+            f"they overflow to infinity in {overflowing} of {x.size} entries ({x.dtype}, "
+            f"largest magnitude {np.abs(x).max():g}); use a smaller h"
+        )
+    unchanged = np.count_nonzero((plus == x) | (minus == x))
     if unchanged:
         raise ValueError(
             f"h must be large enough to change every entry of {name}, got h={h:g}: "

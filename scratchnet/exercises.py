@@ -103,12 +103,18 @@ def _call(checker: str, what: str, code: Callable[..., Any], *args: Any,
               + (f"\nLikely mistake: {text}" if text else ""), error)
 
 
-def _shape_error_hint(advice: str, otherwise: str = "") -> Callable[[BaseException], str]:
-    """A hint for _call: ``advice`` when the error is about shapes that do not fit."""
+def _shape_error_hint(advice: str, missing: str = "") -> Callable[[BaseException], str]:
+    """A hint for _call: ``advice`` when the error is about shapes that do not fit, and
+    ``missing`` when it is about something not there: an attribute or dictionary key
+    that was never set, or one still None."""
     def hint(error: BaseException) -> str:
         words = ("matmul", "aligned", "core dimension", "broadcast", "shape")
-        shapes = isinstance(error, ValueError) and any(w in str(error) for w in words)
-        return advice if shapes else otherwise
+        if isinstance(error, ValueError) and any(w in str(error) for w in words):
+            return advice
+        if isinstance(error, (AttributeError, KeyError)) or (
+                isinstance(error, TypeError) and "NoneType" in str(error)):
+            return missing
+        return ""
     return hint
 
 

@@ -1015,6 +1015,52 @@ def test_check_layer_gives_the_shape_advice_only_for_shape_errors():
     assert likely(text) == FORWARD_STORES
 
 
+class _LayerStartingWithNothingStored(StudentLayer):
+    def __init__(self, input_size, output_size, activation):
+        super().__init__(input_size, output_size, activation)
+        self.input = self.activation_input = None
+
+    def forward(self, x):  # keeps nothing for backward
+        return self.activation.forward(x @ self.weights + self.bias)
+
+
+def test_check_layer_blames_what_forward_stored_for_a_none_it_left():
+    text = failure(check_layer, _LayerStartingWithNothingStored)
+    assert text.startswith("check_layer: backward(grad_output) raised TypeError: ")
+    assert "NoneType" in text
+    assert likely(text) == FORWARD_STORES
+
+
+class _LayerWithACache(StudentLayer):
+    def forward(self, x):
+        self.cache = {"x": x, "Z": x @ self.weights + self.bias}
+        return self.activation.forward(self.cache["Z"])
+
+    def backward(self, g):
+        self.input, self.activation_input = self.cache["x"], self.cache["z"]  # not "Z"
+        return StudentLayer.backward(self, g)
+
+
+def _backward_dividing_by_zero(self, g):
+    return StudentLayer.backward(self, g * (1 / (len(g) // 2)))  # 1 / 0 for a batch of 1
+
+
+def _backward_overflowing(self, g):
+    return StudentLayer.backward(self, g * np.exp(1000.0 + g))
+
+
+def test_check_layer_blames_what_forward_stored_only_for_something_not_there():
+    text = failure(check_layer, _LayerWithACache)
+    assert text.startswith("check_layer: backward(grad_output) raised KeyError: 'z'")
+    assert likely(text) == FORWARD_STORES
+    text = failure(check_layer, student_layer("backward", _backward_dividing_by_zero))
+    assert text == ("check_layer: backward(grad_output) raised ZeroDivisionError: division "
+                    "by zero")
+    text = failure(check_layer, student_layer("backward", _backward_overflowing))
+    assert text == ("check_layer: backward(grad_output) raised FloatingPointError: overflow "
+                    "encountered in exp")
+
+
 def test_check_layer_in_place_and_update_messages():
     assert failure(check_layer, student_layer("backward", _backward_dz_in_place)) == (
         f"check_layer: backward(grad_output) was called and grad_output changed {WHERE_1}. "

@@ -409,6 +409,15 @@ HOSTILE = {
         lambda: numerical_gradient(lambda: 0.0, np.array([-1.0]), h=1.1e-16), ValueError,
         r"^h must be large enough to change every entry of x, got h=1\.1e-16: x \+ h or x - h "
         r"rounds back to x in 1 of 1 entries"),
+    "numerical_gradient: x + h overflows": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([1.0, np.finfo(float).max]), h=1e300),
+        ValueError,
+        r"^h must be small enough that x \+ h and x - h stay finite, got h=1e\+300: they "
+        r"overflow to infinity in 1 of 2 entries \(float64, largest magnitude 1\.79769e\+308\)"),
+    "numerical_gradient: x - h overflows": (
+        lambda: numerical_gradient(lambda: 0.0, np.array([-np.finfo(np.float32).max], np.float32),
+                                   h=1e37),
+        ValueError, r"^h must be small enough .* in 1 of 1 entries \(float32"),
     "check_network: h=-1": (
         lambda: check_network(small_network(), XOR_X, XOR_Y, h=-1), ValueError,
         r"^h must be a positive finite number, got -1$"),
