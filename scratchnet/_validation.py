@@ -243,8 +243,14 @@ def check_layer_input(x: Any, weights: np.ndarray) -> np.ndarray:
             and x.shape[-2]:
         return x  # the common cases, decided in a few attribute lookups
     x = as_float_array(x, "x", weights.dtype)
-    stacked = x.ndim == 3 and weights.ndim == 3 and x.shape[0] == weights.shape[0]
-    check_batch(x[0] if stacked else x, "x", weights.shape[-2])
+    if x.ndim == 3 and weights.ndim == 3 and x.shape[0] == weights.shape[0]:  # a batch per run
+        if x.shape[2] != weights.shape[1] or x.shape[1] == 0:
+            raise ValueError(
+                f"x must have shape ({weights.shape[0]}, n_samples, {weights.shape[1]}) (one "
+                f"batch of at least one sample per run), got shape {x.shape}"
+            )
+        return x
+    check_batch(x, "x", weights.shape[-2])
     return x
 
 

@@ -135,12 +135,12 @@ def test_a_refused_call_changes_nothing():
     assert all(np.array_equal(a, b) for a, b in zip(before, network.parameters()))
 
 
-def test_a_nan_beyond_the_first_checked_block_is_found():
-    # check_finite works through large arrays block by block; a NaN in the last block
+def test_a_nan_beyond_the_first_checked_blocks_is_found():
+    # check_finite works through large arrays block by block; a NaN in the third block
     # must still be refused
     block = inspect.signature(check_finite).parameters["block"].default
     network = NeuralNetwork([1, 1], [Sigmoid()], rng=0)
-    x = np.zeros((block + 10, 1))
+    x = np.zeros((2 * block + 10, 1))
     x[-1, 0] = np.nan
     with pytest.raises(ValueError, match=r"^x must be finite, got 1 NaN or infinite value\(s\)$"):
         network.forward(x)

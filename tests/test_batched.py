@@ -591,3 +591,27 @@ def test_runs_of_names_the_runs_whose_value_is_not_finite(values, named):
 ])
 def test_runs_of_a_boolean_array_names_the_runs_that_are_false(finite, named):
     assert re.fullmatch(named, runs_of(np.array(finite)))
+
+
+@pytest.mark.parametrize("shape, expected", [
+    ((1, 3, 2), "2-D with shape (n_samples, 2)"),  # 1 run of 3 samples, not 3 runs
+    ((2, 5, 2), "2-D with shape (n_samples, 2)"),
+    ((3, 1, 5, 2), "2-D with shape (n_samples, 2)"),
+    ((3, 5, 3), "shape (3, n_samples, 2) (one batch of at least one sample per run)"),
+    ((3, 0, 2), "shape (3, n_samples, 2) (one batch of at least one sample per run)"),
+])
+def test_a_stacked_layer_refuses_inputs_that_are_not_one_batch_per_run(shape, expected):
+    layer = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3)).layers[0]
+    with pytest.raises(ValueError, match=rf"^x must (be|have) {re.escape(expected)}, got shape "
+                       rf"{re.escape(str(shape))}$"):
+        layer.forward(np.ones(shape))
+    layer.forward(np.ones((3, 5, 2)))  # one batch of 5 per run
+
+
+def test_a_stacked_layer_takes_a_batch_per_run_in_any_real_dtype():
+    layer = NetworkBatch([2, 4, 1], [ReLU(), Sigmoid()], rngs=range(3)).layers[0]
+    x = np.arange(30).reshape(3, 5, 2) % 3  # integers: converted once, like a 2-D batch
+    output = layer.forward(x)
+    assert output.shape == (3, 5, 4) and output.dtype == np.float64
+    expected = [np.maximum(x[r] @ layer.weights[r] + layer.bias[r], 0.0) for r in range(3)]
+    np.testing.assert_array_equal(output, expected)

@@ -315,3 +315,11 @@ def test_bad_dtype(bad):
 
 def test_repr():
     assert repr(Layer(2, 3, Sigmoid(), rng=0)) == "Layer(2, 3, Sigmoid())"
+
+
+@pytest.mark.parametrize("dtype, other", [(np.float64, np.float32), (np.float32, np.float64)])
+def test_forward_converts_its_input_to_the_weights_dtype(dtype, other):
+    layer = Layer(2, 3, ReLU(), rng=0, dtype=dtype)
+    x = np.array([[0.1, -0.2], [0.3, 0.4]], dtype=other)
+    assert layer.forward(x).dtype == dtype
+    assert layer.input.dtype == dtype and layer.activation_input.dtype == dtype

@@ -333,8 +333,19 @@ def test_activation_class_in_list():
 
 
 def test_non_activation_in_list():
-    with pytest.raises(TypeError, match=r"activations\[0\] must be an Activation instance"):
+    with pytest.raises(TypeError, match=r"^activations\[0\] must be an Activation instance "
+                       r"such as ReLU\(\), got 'relu'$"):
         NeuralNetwork([2, 4, 1], ["relu", Sigmoid()])
+
+
+def test_a_single_sample_gets_the_reshape_hint_and_only_it():
+    net = NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], rng=0)
+    with pytest.raises(ValueError, match=r"^x must be 2-D with shape \(n_samples, 2\), got shape "
+                       r"\(2,\) \(use x\.reshape\(1, -1\) for a single sample\)$"):
+        net.forward(np.ones(2))
+    with pytest.raises(ValueError, match=r"^x must be 2-D with shape \(n_samples, 2\), got shape "
+                       r"\(1, 4, 2\)$"):
+        net.forward(np.ones((1, 4, 2)))
 
 
 def test_bad_dtype_and_rng():
