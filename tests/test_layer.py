@@ -1,6 +1,7 @@
 """Layer: shapes, initialization, forward, backward, gradient checks and errors."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -242,7 +243,8 @@ def test_activation_class_instead_of_instance():
 
 @pytest.mark.parametrize("bad", ["relu", None, np.tanh, 3])
 def test_non_activation(bad):
-    with pytest.raises(TypeError, match="activation must be an Activation instance"):
+    with pytest.raises(TypeError, match=r"^activation must be an Activation instance such as "
+                       rf"ReLU\(\), got {re.escape(repr(bad))}$"):
         Layer(2, 3, bad)
 
 
@@ -276,6 +278,7 @@ def test_layer_forward_refuses_boolean_input():
 
 def test_backward_before_forward():
     layer = Layer(3, 2, ReLU(), rng=0)
+    assert (layer.input, layer.activation_input, layer.output) == (None, None, None)
     with pytest.raises(RuntimeError, match="backward called before forward"):
         layer.backward(np.ones((1, 2)))
 

@@ -1,5 +1,7 @@
 """NeuralNetwork: construction, forward, gradients, the SGD step and input checks."""
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -296,8 +298,21 @@ def test_backward_rejects_bad_learning_rate(data, bad, error):
 
 @pytest.mark.parametrize("sizes", [[], [3]])
 def test_too_few_layer_sizes(sizes):
-    with pytest.raises(ValueError, match=r"layer_sizes needs at least input and output layers"):
+    with pytest.raises(ValueError, match=r"^layer_sizes needs at least input and output layers "
+                       rf"\(2 entries\), got {len(sizes)}: {re.escape(str(sizes))}$"):
         NeuralNetwork(sizes, [])
+
+
+def test_an_rng_of_the_wrong_kind_is_named_by_its_type():
+    with pytest.raises(TypeError, match=r"^rng must be None, .* \(such as "
+                       r"numpy\.random\.RandomState\), got str$"):
+        NeuralNetwork([2, 1], [Sigmoid()], rng="42")
+
+
+def test_an_initial_scale_that_overflows_is_refused():
+    with pytest.raises(ValueError, match=r"^init=1e\+39 is too large a scale for float32: the "
+                       r"initial weights overflow$"):
+        NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()], init=1e39, rng=0, dtype=np.float32)
 
 
 @pytest.mark.parametrize("sizes", ["241", 3, None])
