@@ -45,6 +45,9 @@ def parse_args(argv=None):
                    help="timed rounds of benchmark 1 (default 5, 2 with --quick)")
     p.add_argument("--mlp-repeats", type=int, default=None,
                    help="timed rounds of benchmark 2 (default 9, 3 with --quick)")
+    p.add_argument("--paired-rounds", type=int, default=None,
+                   help="rounds of benchmark 1's paired measurement, 1,000 epochs per contender "
+                        "per round (default 60, 20 with --quick; 0 leaves it out)")
     p.add_argument("--threads", type=int, default=1,
                    help="BLAS/OpenMP/torch threads for every contender (default 1)")
     p.add_argument("--only", choices=("xor", "mlp"), default=None, help="run one benchmark only")
@@ -57,8 +60,11 @@ def parse_args(argv=None):
         args.repeats = 2 if args.quick else 5
     if args.mlp_repeats is None:
         args.mlp_repeats = 3 if args.quick else 9
-    if min(args.repeats, args.mlp_repeats, args.threads) < 1:
-        p.error("--repeats, --mlp-repeats and --threads must be at least 1")
+    if args.paired_rounds is None:
+        args.paired_rounds = 20 if args.quick else 60
+    if min(args.repeats, args.mlp_repeats, args.threads) < 1 or args.paired_rounds < 0:
+        p.error("--repeats, --mlp-repeats and --threads must be at least 1, "
+                "--paired-rounds at least 0")
     return args
 
 
@@ -577,6 +583,88 @@ def print_environment(env: dict) -> None:
     print(f"  timed rounds: {ARGS.repeats} (benchmark 1), {ARGS.mlp_repeats} (benchmark 2)")
 
 
+PAIRED_EPOCHS = 1000  # per contender per round of the paired measurement
+
+
+def paired_xor_steps() -> dict:
+    """Each contender as a step that trains its own network ``PAIRED_EPOCHS`` more epochs
+    and returns the seconds it took: the chapter's classes with its loop body, word for
+    word (its int ``X`` and ``y`` too), and scratchnet's ``fit``, ``train`` and a reader's
+    loop, all from the chapter's initial weights."""
+    import seed_chapter
+
+    state = np.random.get_state()
+    np.random.seed(42)
+    chapter = seed_chapter.NeuralNetwork([2, 4, 1], [seed_chapter.ReLU(), seed_chapter.Sigmoid()])
+    np.random.set_state(state)
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    y = np.array([[0], [1], [1], [0]])
+    fit_net, train_net, hand_net, optimizer = xor_network(), xor_network(), xor_network(), SGD(XOR_LR)
+
+    def seed() -> float:
+        start, losses = time.perf_counter(), []
+        for epoch in range(PAIRED_EPOCHS):
+            output = chapter.forward(X)
+            loss = -np.mean(y * np.log(output + 1e-15) + (1 - y) * np.log(1 - output + 1e-15))
+            losses.append(loss)
+            grad_output = -(y / (output + 1e-15) - (1 - y) / (1 - output + 1e-15)) / len(X)
+            chapter.backward(grad_output, XOR_LR)
+            if epoch % 1000 == 0:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    print(f"Epoch {epoch}, Loss: {loss:.4f}")
+        return time.perf_counter() - start
+
+    def fit_step() -> float:
+        start = time.perf_counter()
+        fit(fit_net, XOR_X, XOR_Y, BinaryCrossEntropy(), optimizer, epochs=PAIRED_EPOCHS)
+        return time.perf_counter() - start
+
+    def train_step() -> float:
+        start = time.perf_counter()
+        train(train_net, XOR_X, XOR_Y, epochs=PAIRED_EPOCHS, learning_rate=XOR_LR)
+        return time.perf_counter() - start
+
+    def hand() -> float:
+        start, losses = time.perf_counter(), []
+        for epoch in range(PAIRED_EPOCHS):
+            output = hand_net.forward(XOR_X)
+            loss = -np.mean(XOR_Y * np.log(output + 1e-15) + (1 - XOR_Y) * np.log(1 - output + 1e-15))
+            losses.append(loss)
+            grad_output = -(XOR_Y / (output + 1e-15) - (1 - XOR_Y) / (1 - output + 1e-15)) / len(XOR_X)
+            hand_net.backward(grad_output, XOR_LR)
+        return time.perf_counter() - start
+
+    return {"seed": seed, "fit": fit_step, "train": train_step, "hand": hand}
+
+
+def paired_xor(rounds: int) -> dict:
+    """Benchmark 1's ratios measured in pairs: every round runs each contender for
+    ``PAIRED_EPOCHS`` epochs in turn (the order rotated per round), and a ratio is taken
+    within each round, so a slow spell of the machine slows both sides of a ratio alike.
+    Every ten rounds the networks start again from the chapter's weights, so the rounds
+    cover the benchmark's own 10,000 epochs, a tenth at a time.
+    Returns, per ratio, the median of the per-round ratios and a 95 % bootstrap interval
+    of that median."""
+    names = ["seed", "fit", "train", "hand"]
+    seconds = {name: [] for name in names}
+    for r in range(rounds):
+        if r % (XOR_EPOCHS // PAIRED_EPOCHS) == 0:
+            steps = paired_xor_steps()  # the benchmark's run again: epochs 0 to 9,999
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            seconds[name].append(steps[name]())
+    rng = np.random.default_rng(0)
+    result = {}
+    for name in ("fit", "train", "hand"):
+        per_round = np.array(seconds[name]) / np.array(seconds["seed"])
+        medians = np.median(rng.choice(per_round, (2000, per_round.size)), axis=1)
+        result[f"{name}/seed"] = {"median": float(np.median(per_round)),
+                                  "low": float(np.percentile(medians, 2.5)),
+                                  "high": float(np.percentile(medians, 97.5)),
+                                  "all": per_round.tolist()}
+    result["seed_ms_per_1000_epochs"] = 1e3 * statistics.median(seconds["seed"]) * 1000 / PAIRED_EPOCHS
+    return result
+
+
 def bench_xor(torch) -> dict:
     print(f"\nBenchmark 1: XOR 2-4-1, {XOR_EPOCHS:,} full-batch epochs, float64, lr {XOR_LR}")
     # same initial weights for everyone: the seed's classes after its np.random.seed(42)
@@ -639,10 +727,24 @@ def bench_xor(torch) -> dict:
         print(f"  final loss, seed vs PyTorch: relative difference {rel_torch:.2e}")
     rel_numpy = abs(losses["numpy"] - losses["seed"]) / abs(losses["seed"])
     print(f"  final loss, seed vs NumPy reference: relative difference {rel_numpy:.2e}")
+    paired = None
+    if ARGS.paired_rounds:
+        print(f"\n  Paired: {ARGS.paired_rounds} rounds, each contender training "
+              f"{PAIRED_EPOCHS:,} epochs per round in turn; ratio within each round", flush=True)
+        paired = paired_xor(ARGS.paired_rounds)
+        print(f"  {'ratio':<28}{'median':>10}  [95% bootstrap]   target")
+        for key, label, target in (("fit/seed", "scratchnet fit / seed", 0.5),
+                                   ("train/seed", "scratchnet train / seed", 1.0),
+                                   ("hand/seed", "forward/backward loop / seed", 0.9)):
+            r = paired[key]
+            met = "MET" if r["high"] <= target else "MISSED" if r["low"] > target else "UNDECIDED"
+            print(f"  {label:<28}{r['median']:10.3f}  [{r['low']:.3f}, {r['high']:.3f}]   "
+                  f"{met} (<= {target})")
+        print(f"  (the chapter's code: {paired['seed_ms_per_1000_epochs']:.1f} ms per 1,000 epochs)")
     return {"times": {k: summary(v) for k, v in times.items()},
             "cpu": {k: summary(v) for k, v in cpu.items()}, "losses": losses, "ratios": ratios,
             "init_equal": init_equal, "rel_fit_seed": rel, "rel_train_seed": rel_train,
-            "rel_torch_seed": rel_torch, "rel_numpy_seed": rel_numpy}
+            "rel_torch_seed": rel_torch, "rel_numpy_seed": rel_numpy, "paired": paired}
 
 
 def max_rel_param_diff(a: list, b: list) -> float:
