@@ -190,20 +190,31 @@ def xor_train():
     return seconds, float(losses[-1]), network
 
 
-def xor_hand():
-    """A reader's loop: the chapter's training loop, word for word, around scratchnet's
-    NeuralNetwork.forward and NeuralNetwork.backward (each checks its arguments per call)."""
-    network = xor_network()
-    X, y, losses = XOR_X, XOR_Y, []
-    gc.collect()
-    start = Stopwatch()
-    for epoch in range(XOR_EPOCHS):
+def chapter_loop(network, X, y, epochs: int) -> list:
+    """The chapter's training loop, word for word (its progress lines go to the caller's
+    stdout), around any network with the chapter's ``forward(x)`` and
+    ``backward(grad_output, learning_rate)``; returns the losses."""
+    learning_rate, losses = XOR_LR, []
+    for epoch in range(epochs):
         output = network.forward(X)
         loss = -np.mean(y * np.log(output + 1e-15) + (1 - y) * np.log(1 - output + 1e-15))
         losses.append(loss)
         grad_output = -(y / (output + 1e-15) - (1 - y) / (1 - output + 1e-15)) / len(X)
-        network.backward(grad_output, XOR_LR)
-    seconds = start.elapsed()
+        network.backward(grad_output, learning_rate)
+        if epoch % 1000 == 0:
+            print(f"Epoch {epoch}, Loss: {loss:.4f}")
+    return losses
+
+
+def xor_hand():
+    """A reader's loop: the chapter's training loop, word for word, around scratchnet's
+    NeuralNetwork.forward and NeuralNetwork.backward (each checks its arguments per call)."""
+    network = xor_network()
+    gc.collect()
+    with contextlib.redirect_stdout(io.StringIO()):
+        start = Stopwatch()
+        losses = chapter_loop(network, XOR_X, XOR_Y, XOR_EPOCHS)
+        seconds = start.elapsed()
     return seconds, float(losses[-1]), network
 
 
@@ -602,16 +613,8 @@ def paired_xor_steps() -> dict:
     fit_net, train_net, hand_net, optimizer = xor_network(), xor_network(), xor_network(), SGD(XOR_LR)
 
     def seed() -> float:
-        start, losses = time.perf_counter(), []
-        for epoch in range(PAIRED_EPOCHS):
-            output = chapter.forward(X)
-            loss = -np.mean(y * np.log(output + 1e-15) + (1 - y) * np.log(1 - output + 1e-15))
-            losses.append(loss)
-            grad_output = -(y / (output + 1e-15) - (1 - y) / (1 - output + 1e-15)) / len(X)
-            chapter.backward(grad_output, XOR_LR)
-            if epoch % 1000 == 0:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    print(f"Epoch {epoch}, Loss: {loss:.4f}")
+        start = time.perf_counter()
+        chapter_loop(chapter, X, y, PAIRED_EPOCHS)
         return time.perf_counter() - start
 
     def fit_step() -> float:
@@ -625,13 +628,8 @@ def paired_xor_steps() -> dict:
         return time.perf_counter() - start
 
     def hand() -> float:
-        start, losses = time.perf_counter(), []
-        for epoch in range(PAIRED_EPOCHS):
-            output = hand_net.forward(XOR_X)
-            loss = -np.mean(XOR_Y * np.log(output + 1e-15) + (1 - XOR_Y) * np.log(1 - output + 1e-15))
-            losses.append(loss)
-            grad_output = -(XOR_Y / (output + 1e-15) - (1 - XOR_Y) / (1 - output + 1e-15)) / len(XOR_X)
-            hand_net.backward(grad_output, XOR_LR)
+        start = time.perf_counter()
+        chapter_loop(hand_net, XOR_X, XOR_Y, PAIRED_EPOCHS)
         return time.perf_counter() - start
 
     return {"seed": seed, "fit": fit_step, "train": train_step, "hand": hand}
@@ -647,11 +645,12 @@ def paired_xor(rounds: int) -> dict:
     of that median."""
     names = ["seed", "fit", "train", "hand"]
     seconds = {name: [] for name in names}
-    for r in range(rounds):
-        if r % (XOR_EPOCHS // PAIRED_EPOCHS) == 0:
-            steps = paired_xor_steps()  # the benchmark's run again: epochs 0 to 9,999
-        for name in names[r % len(names):] + names[:r % len(names)]:
-            seconds[name].append(steps[name]())
+    with contextlib.redirect_stdout(io.StringIO()):  # the chapter loop's progress lines
+        for r in range(rounds):
+            if r % (XOR_EPOCHS // PAIRED_EPOCHS) == 0:
+                steps = paired_xor_steps()  # the benchmark's run again: epochs 0 to 9,999
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                seconds[name].append(steps[name]())
     rng = np.random.default_rng(0)
     result = {}
     for name in ("fit", "train", "hand"):
